@@ -1,0 +1,328 @@
+"""Load and validate cut lists (PRODUCT §2): every problem reported, each with file, id and field."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from catalogue.errors import CatalogueError, CutListError, Problem, TranscriptError
+from catalogue.model import Clip, Cue, CutList, Film, MediaInfo, Theme
+from catalogue.subtitles import lint_cues, read_cues
+from catalogue.timecode import format_timecode, parse_timecode
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MIN_CLIP_MS = 1000
+
+_FILM_KEYS = {"id": True, "title": True, "video": True, "language": True,
+              "description": False, "credits": False, "subtitles": False}
+_THEME_KEYS = {"id": True, "title": True, "description": False}
+_CLIP_KEYS = {"id": True, "title": True, "themes": True, "start": True, "end": True,
+              "description": False, "speakers": False, "poster": False}
+_TOP_KEYS = {"film", "theme", "clip"}
+
+Prober = Callable[[Path], MediaInfo]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every cut list of a catalogue root; themes merged by id across films."""
+
+    cutlists: tuple[CutList, ...]
+    themes: tuple[Theme, ...]
+
+    @property
+    def clips(self) -> tuple[Clip, ...]:
+        return tuple(clip for cutlist in self.cutlists for clip in cutlist.clips)
+
+
+@dataclass
+class Report:
+    """What `check` found. Errors stop `cut`; warnings are for the editor to weigh."""
+
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    cutlists: list[CutList] = field(default_factory=list)
+    cues: dict[tuple[str, str], list[Cue]] = field(default_factory=dict)  # (film id, lang) -> cues
+
+    def catalogue(self) -> Catalogue:
+        """The validated catalogue; raises CutListError when there were errors."""
+        if self.errors:
+            raise CutListError(self.errors)
+        themes: dict[str, Theme] = {}
+        for cutlist in self.cutlists:
+            for theme in cutlist.themes:
+                themes.setdefault(theme.id, theme)
+        return Catalogue(tuple(self.cutlists), tuple(themes.values()))
+
+
+class _Checker:
+    """Collects problems for one file while reading it."""
+
+    def __init__(self, path: Path, report: Report) -> None:
+        self.path = path
+        self.report = report
+
+    def error(self, where: str, field_name: str, message: str, file: Path | None = None) -> None:
+        self.report.errors.append(Problem(file or self.path, where, field_name, message))
+
+    def warn(self, where: str, field_name: str, message: str, file: Path | None = None) -> None:
+        self.report.warnings.append(Problem(file or self.path, where, field_name, message))
+
+    def table(self, data: object, keys: dict[str, bool], where: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            self.error(where, "", "must be a table")
+            return {}
+        for key in data:
+            if key not in keys:
+                close = _closest(key, keys)
+                hint = f" (did you mean '{close}'?)" if close else f"; allowed: {', '.join(keys)}"
+                self.error(where, key, f"unknown key{hint}")
+        for key, required in keys.items():
+            if required and key not in data:
+                self.error(where, key, "required key is missing")
+        return data
+
+    def text(self, data: dict[str, Any], key: str, where: str) -> str:
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            self.error(where, key, f"must be a string, not {type(value).__name__}")
+            return ""
+        if key in data and _REQUIRED_NONEMPTY.get(key) and not value.strip():
+            self.error(where, key, "must not be empty")
+        return value
+
+    def strings(self, data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(where, key, "must be a list of strings")
+            return ()
+        return tuple(value)
+
+    def slug(self, data: dict[str, Any], where: str) -> str:
+        value = self.text(data, "id", where)
+        if value and not SLUG.match(value):
+            self.error(where, "id", f"{value!r} is not a slug: use lowercase letters, digits and single "
+                                    "hyphens, e.g. 'buddys-vinden'")
+        return value
+
+    def time(self, data: dict[str, Any], key: str, where: str) -> int | None:
+        if key not in data:
+            return None
+        try:
+            return parse_timecode(data[key])
+        except CatalogueError as exc:
+            self.error(where, key, str(exc))
+            return None
+
+    def existing_file(self, value: str, where: str, key: str) -> Path | None:
+        if not value:
+            return None
+        path = (self.path.parent / value).resolve()
+        if not path.is_file():
+            self.error(where, key, f"file not found: {path}")
+            return None
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as exc:
+            self.error(where, key, f"file is not readable: {path} ({exc.strerror})")
+            return None
+        return path
+
+
+_REQUIRED_NONEMPTY = {"id": True, "title": True, "video": True, "language": True}
+
+
+def _closest(key: str, allowed: Iterable[str]) -> str:
+    import difflib
+
+    matches = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+    return matches[0] if matches else ""
+
+
+def check_cutlists(paths: Sequence[Path], prober: Prober) -> Report:
+    """Read and validate cut lists together (ids are unique, themes shared, across all)."""
+    report = Report()
+    for path in paths:
+        _check_one(path, prober, report)
+    _check_across(report)
+    return report
+
+
+def _check_one(path: Path, prober: Prober, report: Report) -> None:
+    checker = _Checker(path, report)
+    try:
+        data = tomllib.loads(path.read_text("utf-8-sig"))
+    except FileNotFoundError:
+        checker.error("cut list", "", "file not found")
+        return
+    except (OSError, UnicodeDecodeError) as exc:
+        checker.error("cut list", "", f"cannot read the file: {exc}")
+        return
+    except tomllib.TOMLDecodeError as exc:
+        checker.error("cut list", "", f"invalid TOML: {exc}")
+        return
+    for key in data:
+        if key not in _TOP_KEYS:
+            close = _closest(key, _TOP_KEYS)
+            checker.error("cut list", key, "unknown table" + (f" (did you mean '{close}'?)" if close else
+                                                              "; allowed: [film], [[theme]], [[clip]]"))
+    if "film" not in data:
+        checker.error("cut list", "film", "the [film] table is missing")
+        return
+    film, duration_ms = _check_film(checker, data["film"], prober)
+    themes = _check_themes(checker, data.get("theme", []))
+    clips = _check_clips(checker, data.get("clip", []), film.id)
+    for clip in clips:
+        if duration_ms is not None and clip.end_ms > duration_ms:
+            checker.error(f"clip '{clip.id}'", "end", f"{format_timecode(clip.end_ms)} is past the end of the "
+                                                      f"film ({format_timecode(duration_ms)})")
+    for lang, sub_path in film.subtitles.items():
+        try:
+            cues = read_cues(sub_path)
+        except TranscriptError as exc:
+            checker.error("film", f"subtitles.{lang}", exc.reason + (f" (line {exc.line})" if exc.line else ""),
+                          file=sub_path)
+            continue
+        report.cues[(film.id, lang)] = cues
+        for cue, message in lint_cues(cues):
+            checker.warn(f"cue at {format_timecode(cue.start_ms)}", "", message, file=sub_path)
+        for clip in clips:
+            _warn_cut_through(checker, clip, cues, lang)
+    report.cutlists.append(CutList(path=path, film=film, themes=themes, clips=tuple(clips)))
+
+
+def _check_film(checker: _Checker, raw: object, prober: Prober) -> tuple[Film, int | None]:
+    where = "film"
+    data = checker.table(raw, _FILM_KEYS, where)
+    film_id = checker.slug(data, where)
+    video = checker.existing_file(checker.text(data, "video", where), where, "video")
+    subtitles: dict[str, Path] = {}
+    raw_subs = data.get("subtitles", {})
+    if not isinstance(raw_subs, dict):
+        checker.error(where, "subtitles", "must be a table: language code = \"file.vtt\"")
+        raw_subs = {}
+    for lang, value in raw_subs.items():
+        if not re.match(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", lang):
+            checker.error(where, f"subtitles.{lang}", "not a language code like 'nl' or 'en'")
+        if not isinstance(value, str):
+            checker.error(where, f"subtitles.{lang}", "must be a file path string")
+            continue
+        found = checker.existing_file(value, where, f"subtitles.{lang}")
+        if found and found.suffix.lower() not in (".vtt", ".srt"):
+            checker.error(where, f"subtitles.{lang}", f"{found.name}: use a .vtt or .srt file")
+        elif found:
+            subtitles[lang] = found
+    duration_ms = None
+    if video is not None:
+        try:
+            info = prober(video)
+        except CatalogueError as exc:
+            checker.error(where, "video", str(exc))
+        else:
+            if info.video is None:
+                checker.error(where, "video", f"{video.name} has no video stream")
+            else:
+                duration_ms = info.duration_ms
+    film = Film(id=film_id, title=checker.text(data, "title", where), video_path=video or Path(),
+                language=checker.text(data, "language", where), subtitles=subtitles,
+                description=checker.text(data, "description", where), credits=checker.text(data, "credits", where))
+    return film, duration_ms
+
+
+def _entries(checker: _Checker, raw: object, kind: str) -> list[object]:
+    if not isinstance(raw, list):
+        checker.error(kind, "", f"write each {kind} as [[{kind}]]")
+        return []
+    return raw
+
+
+def _check_themes(checker: _Checker, raw: object) -> tuple[Theme, ...]:
+    themes = []
+    for number, entry in enumerate(_entries(checker, raw, "theme"), start=1):
+        where = _where("theme", entry, number)
+        data = checker.table(entry, _THEME_KEYS, where)
+        themes.append(Theme(id=checker.slug(data, where), title=checker.text(data, "title", where),
+                            description=checker.text(data, "description", where)))
+    return tuple(themes)
+
+
+def _where(kind: str, entry: object, number: int) -> str:
+    if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"]:
+        return f"{kind} '{entry['id']}'"
+    return f"{kind} #{number}"
+
+
+def _check_clips(checker: _Checker, raw: object, film_id: str) -> list[Clip]:
+    clips = []
+    for number, entry in enumerate(_entries(checker, raw, "clip"), start=1):
+        where = _where("clip", entry, number)
+        data = checker.table(entry, _CLIP_KEYS, where)
+        clip_id = checker.slug(data, where)
+        start, end, poster = (checker.time(data, key, where) for key in ("start", "end", "poster"))
+        themes = checker.strings(data, "themes", where)
+        if "themes" in data and not themes and isinstance(data["themes"], list):
+            checker.error(where, "themes", "name at least one theme")
+        if start is not None and end is not None:
+            if start >= end:
+                checker.error(where, "end", f"{format_timecode(end)} is not after start {format_timecode(start)}")
+            elif end - start < MIN_CLIP_MS:
+                checker.error(where, "end", f"clip is {end - start} ms long; a clip lasts at least 1 s")
+            if poster is not None and not start <= poster < end:
+                checker.error(where, "poster", f"{format_timecode(poster)} is outside the clip "
+                                               f"({format_timecode(start)}–{format_timecode(end)})")
+        if start is None or end is None or start >= end:
+            continue
+        clips.append(Clip(id=clip_id, film_id=film_id, title=checker.text(data, "title", where), themes=themes,
+                          start_ms=start, end_ms=end, description=checker.text(data, "description", where),
+                          speakers=checker.strings(data, "speakers", where), poster_ms=poster))
+    return clips
+
+
+def _warn_cut_through(checker: _Checker, clip: Clip, cues: Sequence[Cue], lang: str) -> None:
+    for field_name, at in (("start", clip.start_ms), ("end", clip.end_ms)):
+        for cue in cues:
+            if cue.start_ms < at < cue.end_ms:
+                nearest = min((cue.start_ms, cue.end_ms), key=lambda t: abs(t - at))
+                words = cue.plain.replace("\n", " ")
+                checker.warn(f"clip '{clip.id}'", field_name,
+                             f"{format_timecode(at)} cuts through the {lang} cue "
+                             f"{format_timecode(cue.start_ms)}–{format_timecode(cue.end_ms)} "
+                             f"({words[:40]!r}); nearest cue boundary: {format_timecode(nearest)}")
+                break
+
+
+def _check_across(report: Report) -> None:
+    """Ids unique across the catalogue; every theme referenced is defined somewhere."""
+    seen_clips: dict[str, Path] = {}
+    seen_films: dict[str, Path] = {}
+    theme_ids: set[str] = set()
+    for cutlist in report.cutlists:
+        if cutlist.film.id in seen_films:
+            report.errors.append(Problem(cutlist.path, f"film '{cutlist.film.id}'", "id",
+                                         f"duplicate film id (also in {seen_films[cutlist.film.id]})"))
+        seen_films.setdefault(cutlist.film.id, cutlist.path)
+        local_themes: set[str] = set()
+        for theme in cutlist.themes:
+            if theme.id in local_themes:
+                report.errors.append(Problem(cutlist.path, f"theme '{theme.id}'", "id", "duplicate theme id"))
+            local_themes.add(theme.id)
+        theme_ids |= local_themes
+        for clip in cutlist.clips:
+            if clip.id in seen_clips:
+                other = seen_clips[clip.id]
+                also = "" if other == cutlist.path else f" (also in {other})"
+                report.errors.append(Problem(cutlist.path, f"clip '{clip.id}'", "id", f"duplicate clip id{also}"))
+            seen_clips.setdefault(clip.id, cutlist.path)
+    for cutlist in report.cutlists:
+        for clip in cutlist.clips:
+            for theme_id in clip.themes:
+                if theme_id not in theme_ids:
+                    close = _closest(theme_id, theme_ids)
+                    hint = f" (did you mean '{close}'?)" if close else "; define it with [[theme]]"
+                    report.errors.append(Problem(cutlist.path, f"clip '{clip.id}'", "themes",
+                                                 f"unknown theme '{theme_id}'{hint}"))

@@ -1,0 +1,298 @@
+"""Plan and build every output of a catalogue: clips (MP4, poster, VTT per language) and,
+per film, the chapters track, the film's subtitles as WebVTT and a web-ready rendition.
+
+`plan_*` and `*_args` are pure; `build` runs the plan. Each output is written under a
+temporary name and renamed into place, then recorded (inputs and settings), so an
+unchanged rerun finds every output current and starts no ffmpeg at all.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ffmpeg
+
+from catalogue.buildrecord import BuildRecords
+from catalogue.cutlist import Catalogue, Report
+from catalogue.errors import CatalogueError, MediaError
+from catalogue.fsutil import atomic_path, remove_stale_partials
+from catalogue.media import RUNNING, ProgressCallback, file_arg, run_ffmpeg
+from catalogue.model import Clip, Cue, CutList, MediaInfo
+from catalogue.probecache import file_identity, probe_cached
+from catalogue.settings import Settings
+from catalogue.subtitles import clip_cues, escape_text, format_vtt
+from catalogue.timecode import format_seconds, format_timecode
+
+MODES = ("exact", "copy")
+ENCODER: dict[str, Any] = {
+    "c:v": "libx264", "preset": "veryfast", "crf": 20, "pix_fmt": "yuv420p", "profile:v": "high",
+    # a keyframe at least every 2 s, whatever the frame rate: quick seeking in browsers
+    "force_key_frames": "expr:gte(t,n_forced*2)",
+    "c:a": "aac", "b:a": "128k", "ac": 2,
+    "movflags": "+faststart",
+}
+MAX_LONG_SIDE, MAX_SHORT_SIDE = 1920, 1080
+_GLOBAL = ("-hide_banner", "-nostdin", "-v", "error", "-progress", "pipe:1", "-nostats")
+_RECIPE_VERSION = 1  # bump when the commands change in a way that should rebuild everything
+
+
+@dataclass(frozen=True)
+class Step:
+    """One output file and how to make it at a temporary path."""
+
+    output: Path
+    key: dict[str, Any]
+    work_ms: int  # media time ffmpeg will write (for progress); 0 when no ffmpeg runs
+    run: Callable[[Path, ProgressCallback], None] = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Job:
+    """The steps of one clip, or of one film; a failed step stops its job only."""
+
+    name: str
+    steps: tuple[Step, ...]
+    note: str = ""
+
+
+@dataclass
+class CutSummary:
+    built: list[Path] = field(default_factory=list)
+    current: list[Path] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # job name -> error message
+
+
+class CutListener:
+    """What `build` tells its caller; the CLI draws a progress bar or prints lines."""
+
+    def start(self, jobs: Sequence[Job], work_ms: int) -> None: ...
+
+    def progress(self, job: Job, step: Step, done_ms: int) -> None: ...
+
+    def step_done(self, job: Job, step: Step, seconds: float) -> None: ...
+
+    def job_failed(self, job: Job, error: CatalogueError) -> None: ...
+
+
+# --- pure: sizes and ffmpeg arguments --------------------------------------------------
+
+
+def target_size(width: int, height: int) -> tuple[int, int]:
+    """Fit within 1920×1080 (or 1080×1920 upright), keep the aspect, never upscale, even sides."""
+    long_max, short_max = (MAX_LONG_SIDE, MAX_SHORT_SIDE) if width >= height else (MAX_SHORT_SIDE, MAX_LONG_SIDE)
+    scale = min(1.0, long_max / width, short_max / height)
+    return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
+
+
+def encode_args(source: Path, dest: Path, info: MediaInfo, start_ms: int, duration_ms: int | None) -> list[str]:
+    """Frame-accurate re-encode: seek before the input (fast), ffmpeg decodes from the
+    keyframe before `start` and drops what precedes it; rotation applied by the decoder."""
+    assert info.video is not None
+    width, height = target_size(*info.video.display_size)
+    options: dict[str, Any] = {"ss": format_seconds(start_ms)} if start_ms else {}
+    stream = ffmpeg.input(file_arg(source), **options)
+    video = stream["v:0"].filter("scale", width, height).filter("setsar", 1)
+    outputs = [video, stream["a:0"]] if info.audio else [video]
+    extra: dict[str, Any] = {"t": format_seconds(duration_ms)} if duration_ms is not None else {}
+    encoder = dict(ENCODER) if info.audio else {k: v for k, v in ENCODER.items() if not k.endswith(":a") and k != "ac"}
+    out = ffmpeg.output(*outputs, file_arg(dest), **encoder, **extra, map_metadata=-1, map_chapters=-1)
+    return list(out.global_args(*_GLOBAL).compile(cmd="ffmpeg", overwrite_output=True))[1:]
+
+
+def copy_args(source: Path, dest: Path, info: MediaInfo, seek_ms: int | None, duration_ms: int | None) -> list[str]:
+    """Stream copy from the keyframe at or before the seek point; timestamps start at 0."""
+    options: dict[str, Any] = {"ss": format_seconds(seek_ms)} if seek_ms else {}
+    stream = ffmpeg.input(file_arg(source), **options)
+    outputs = [stream["v:0"], stream["a:0"]] if info.audio else [stream["v:0"]]
+    extra: dict[str, Any] = {"t": format_seconds(duration_ms)} if duration_ms is not None else {}
+    out = ffmpeg.output(*outputs, file_arg(dest), c="copy", avoid_negative_ts="make_zero", movflags="+faststart",
+                        map_metadata=-1, map_chapters=-1, **extra)
+    return list(out.global_args(*_GLOBAL).compile(cmd="ffmpeg", overwrite_output=True))[1:]
+
+
+def poster_args(source: Path, dest: Path, info: MediaInfo, at_ms: int) -> list[str]:
+    assert info.video is not None
+    width, height = target_size(*info.video.display_size)
+    stream = ffmpeg.input(file_arg(source), ss=format_seconds(at_ms))
+    out = ffmpeg.output(stream["v:0"].filter("scale", width, height), file_arg(dest), vframes=1, update=1,
+                        **{"q:v": 3, "f": "image2", "c:v": "mjpeg", "pix_fmt": "yuvj420p"})
+    return list(out.global_args(*_GLOBAL).compile(cmd="ffmpeg", overwrite_output=True))[1:]
+
+
+def copy_start_ms(keyframes_ms: Sequence[int], start_ms: int) -> int:
+    """The keyframe at or before `start` where a stream copy really begins."""
+    before = [k for k in keyframes_ms if k <= start_ms]
+    return before[-1] if before else 0
+
+
+def chapter_cues(clips: Sequence[Clip]) -> list[Cue]:
+    """One chapter per clip, in film time, titled as in the cut list."""
+    ordered = sorted(clips, key=lambda c: (c.start_ms, c.end_ms))
+    return [Cue(c.start_ms, c.end_ms, escape_text(c.title), identifier=c.id) for c in ordered]
+
+
+# --- the plan ---------------------------------------------------------------------------
+
+
+def _ffmpeg_step(output: Path, key: dict[str, Any], work_ms: int,
+                 make_args: Callable[[Path], list[str]], about: Path) -> Step:
+    def run(tmp: Path, on_progress: ProgressCallback) -> None:
+        run_ffmpeg(make_args(tmp), about=about, on_progress=on_progress)
+        if not tmp.is_file() or tmp.stat().st_size == 0:
+            raise MediaError(about, "ffmpeg wrote no output")
+    return Step(output, key, work_ms, run)
+
+
+def _text_step(output: Path, key: dict[str, Any], make_text: Callable[[], str]) -> Step:
+    def run(tmp: Path, on_progress: ProgressCallback) -> None:
+        tmp.write_text(make_text(), encoding="utf-8")
+    return Step(output, key, 0, run)
+
+
+def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
+              cues: dict[str, list[Cue]], mode: str) -> Job:
+    """The steps of one clip: MP4, poster, one VTT per subtitle language."""
+    source = cutlist.film.video_path
+    film_id = file_identity(source)
+    mp4 = settings.clips_dir / f"{clip.id}.mp4"
+    base = {"recipe": _RECIPE_VERSION, "film": film_id, "mode": mode}
+    note = ""
+    if mode == "copy":
+        if not info.web_ready:
+            codecs = "/".join(s.codec for s in (info.video, info.audio) if s)
+            raise MediaError(source, f"copy mode keeps the film's codecs ({codecs}), which browsers do not all "
+                                     "play; use --mode exact")
+        shown_ms = copy_start_ms(info.keyframes_ms, clip.start_ms)
+        if shown_ms != clip.start_ms:
+            note = (f"copy starts at the keyframe {format_timecode(shown_ms)}, "
+                    f"{(clip.start_ms - shown_ms) / 1000:.3f} s before {format_timecode(clip.start_ms)}")
+        # seek 1 ms past the keyframe: its exact time may lie up to 1 ms after the rounded one
+        seek_ms = shown_ms + 1 if shown_ms else 0
+        duration = clip.end_ms - shown_ms
+        video_key = {**base, "kind": "clip", "shown_ms": shown_ms, "end_ms": clip.end_ms}
+        steps = [_ffmpeg_step(mp4, video_key, duration,
+                              lambda tmp: copy_args(source, tmp, info, seek_ms, duration), source)]
+    else:
+        shown_ms = clip.start_ms
+        video_key = {**base, "kind": "clip", "start_ms": clip.start_ms, "end_ms": clip.end_ms, "encoder": ENCODER}
+        steps = [_ffmpeg_step(mp4, video_key, clip.duration_ms,
+                              lambda tmp: encode_args(source, tmp, info, clip.start_ms, clip.duration_ms), source)]
+    poster = settings.clips_dir / f"{clip.id}.jpg"
+    poster_key = {"recipe": _RECIPE_VERSION, "film": film_id, "kind": "poster", "at_ms": clip.poster_time_ms}
+    steps.append(_ffmpeg_step(poster, poster_key, 0,
+                              lambda tmp: poster_args(source, tmp, info, clip.poster_time_ms), source))
+    for lang, sub_path in cutlist.film.subtitles.items():
+        vtt = settings.clip_transcripts_dir / f"{clip.id}.{lang}.vtt"
+        key = {"recipe": _RECIPE_VERSION, "kind": "vtt", "subtitles": file_identity(sub_path),
+               "window": [shown_ms, clip.end_ms]}
+        lang_cues = cues.get(lang, [])
+        steps.append(_text_step(vtt, key, lambda c=lang_cues: format_vtt(clip_cues(c, shown_ms, clip.end_ms))))
+    return Job(clip.id, tuple(steps), note)
+
+
+def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[str, list[Cue]]) -> Job:
+    """Per film: the chapters track, its subtitles as WebVTT, a web-ready rendition and poster."""
+    film, source = cutlist.film, cutlist.film.video_path
+    film_id = file_identity(source)
+    chapters = chapter_cues(cutlist.clips)
+    steps = [_text_step(settings.film_transcripts_dir / f"{film.id}.chapters.vtt",
+                        {"recipe": _RECIPE_VERSION, "kind": "chapters",
+                         "chapters": [(c.start_ms, c.end_ms, c.text, c.identifier) for c in chapters]},
+                        lambda: format_vtt(chapters))]
+    for lang, sub_path in film.subtitles.items():
+        key = {"recipe": _RECIPE_VERSION, "kind": "film-vtt", "subtitles": file_identity(sub_path)}
+        steps.append(_text_step(settings.film_transcripts_dir / f"{film.id}.{lang}.vtt", key,
+                                lambda c=cues.get(lang, []): format_vtt(c)))
+    web = settings.films_dir / f"{film.id}.mp4"
+    if info.web_ready:
+        key = {"recipe": _RECIPE_VERSION, "kind": "film", "film": film_id, "mode": "copy"}
+        steps.append(_ffmpeg_step(web, key, info.duration_ms // 20,
+                                  lambda tmp: copy_args(source, tmp, info, None, None), source))
+    else:
+        key = {"recipe": _RECIPE_VERSION, "kind": "film", "film": film_id, "encoder": ENCODER}
+        steps.append(_ffmpeg_step(web, key, info.duration_ms,
+                                  lambda tmp: encode_args(source, tmp, info, 0, None), source))
+    at_ms = min(info.duration_ms // 10, 60_000)
+    steps.append(_ffmpeg_step(settings.films_dir / f"{film.id}.jpg",
+                              {"recipe": _RECIPE_VERSION, "film": film_id, "kind": "poster", "at_ms": at_ms}, 0,
+                              lambda tmp: poster_args(source, tmp, info, at_ms), source))
+    return Job(f"film {film.id}", tuple(steps))
+
+
+def plan_cut(settings: Settings, catalogue: Catalogue, report: Report, *, mode: str = "exact",
+             only: Sequence[str] = ()) -> tuple[list[Job], dict[str, str]]:
+    """Jobs for every film and clip (or only the named clips), and the clips that cannot be planned."""
+    jobs: list[Job] = []
+    unplannable: dict[str, str] = {}
+    for cutlist in catalogue.cutlists:
+        clips = [c for c in cutlist.clips if not only or c.id in only]
+        if only and not clips:
+            continue
+        info = probe_cached(cutlist.film.video_path, settings.probe_dir, keyframes=mode == "copy")
+        cues = {lang: report.cues.get((cutlist.film.id, lang), []) for lang in cutlist.film.subtitles}
+        if not only:
+            jobs.append(plan_film(settings, cutlist, info, cues))
+        for clip in clips:
+            try:
+                jobs.append(plan_clip(settings, cutlist, clip, info, cues, mode))
+            except CatalogueError as exc:
+                unplannable[clip.id] = str(exc)
+    return jobs, unplannable
+
+
+# --- running the plan --------------------------------------------------------------------
+
+
+def pending_steps(job: Job, records: BuildRecords, force: bool) -> list[Step]:
+    return [step for step in job.steps if force or not records.is_current(step.output, step.key)]
+
+
+def build(settings: Settings, jobs: Sequence[Job], *, force: bool = False, workers: int = 1,
+          listener: CutListener | None = None) -> CutSummary:
+    """Build what is not current, `workers` jobs at a time; a failed job does not stop the others."""
+    listener = listener or CutListener()
+    RUNNING.reopen()
+    records = BuildRecords(settings.root, settings.build_dir)
+    for folder in (settings.clips_dir, settings.films_dir, settings.clip_transcripts_dir,
+                   settings.film_transcripts_dir):
+        remove_stale_partials(folder)
+    summary = CutSummary()
+    todo = [(job, pending_steps(job, records, force)) for job in jobs]
+    for job, steps in todo:
+        summary.current += [s.output for s in job.steps if s not in steps]
+    listener.start([job for job, steps in todo if steps], sum(s.work_ms for _, steps in todo for s in steps))
+
+    def run_job(job: Job, steps: list[Step]) -> None:
+        try:
+            for step in steps:
+                began = time.monotonic()
+                with atomic_path(step.output) as tmp:
+                    step.run(tmp, lambda ms, s=step: listener.progress(job, s, ms))
+                records.save(step.output, step.key)
+                summary.built.append(step.output)
+                listener.step_done(job, step, time.monotonic() - began)
+        except CatalogueError as exc:
+            summary.failed[job.name] = str(exc)
+            listener.job_failed(job, exc)
+        except OSError as exc:
+            error = CatalogueError(f"{job.name}: cannot write {exc.filename or 'output'}: {exc.strerror}")
+            summary.failed[job.name] = str(error)
+            listener.job_failed(job, error)
+
+    pool = ThreadPoolExecutor(max_workers=max(1, workers))
+    try:
+        futures = [pool.submit(run_job, job, steps) for job, steps in todo if steps]
+        for future in futures:
+            future.result()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        RUNNING.kill_all()  # each killed ffmpeg fails its step, whose temp file is then removed
+        pool.shutdown(wait=True)
+        raise
+    pool.shutdown(wait=True)
+    return summary

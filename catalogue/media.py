@@ -1,0 +1,256 @@
+"""The one place that runs ffmpeg: finding the binary, probing, running with progress.
+
+Probing parses ffmpeg's own output instead of using ffprobe (not shipped by
+imageio-ffmpeg) or PyAV (a second copy of the ffmpeg libraries, possibly of another
+version than the binary that cuts): one binary decides what a file is and cuts it,
+and a broken file can only hang or crash a child process, which has a time limit.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import signal
+import subprocess
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from catalogue.errors import MediaError
+from catalogue.model import AudioStream, MediaInfo, VideoStream
+
+PROBE_TIMEOUT_S = 120
+ProgressCallback = Callable[[int], None]  # ms of output written so far
+
+_INPUT = re.compile(r"^Input #0, (?P<container>[^,]+(?:,[^,\s]+)*), from ", re.M)
+_DURATION = re.compile(r"^\s+Duration: (?:(?P<h>\d+):(?P<m>\d\d):(?P<s>\d\d(?:\.\d+)?)|N/A)", re.M)
+_STREAM = re.compile(r"^\s+Stream #0:\d+\S*: (?P<kind>Video|Audio): (?P<rest>.*)$", re.M)
+_ROTATION = re.compile(r"(?:displaymatrix|Display Matrix): rotation of (?P<deg>-?\d+(?:\.\d+)?) degrees", re.I)
+_SIZE = re.compile(r"\b(?P<w>\d{2,5})x(?P<h>\d{2,5})\b")
+_FPS = re.compile(r"(?P<fps>\d+(?:\.\d+)?)(?P<k>k?) (?:fps|tbr)\b")
+_HZ = re.compile(r"(?P<hz>\d+) Hz")
+
+
+@functools.cache
+def ffmpeg_exe() -> str:
+    """`ffmpeg` from PATH when there is one, else the binary imageio-ffmpeg ships."""
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    import imageio_ffmpeg
+
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def file_arg(path: Path) -> str:
+    """A path as an ffmpeg input or output: "file:" keeps a name like "a:b.mp4" from
+    being read as protocol "a"."""
+    return f"file:{path.resolve()}"
+
+
+class _Running:
+    """Children started by this process, so an interrupt can stop them all."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._procs: set[subprocess.Popen[bytes]] = set()
+        self.stopped = False
+
+    def add(self, proc: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._procs.add(proc)
+            if self.stopped:  # started while we were stopping: stop it too
+                proc.kill()
+
+    def reopen(self) -> None:
+        with self._lock:
+            self.stopped = False
+
+    def discard(self, proc: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._procs.discard(proc)
+
+    def kill_all(self) -> None:
+        """Kill every running ffmpeg, and any started from now until `reopen`."""
+        with self._lock:
+            self.stopped = True
+            for proc in self._procs:
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGKILL)
+
+
+RUNNING = _Running()
+
+
+def run_ffmpeg(
+    args: Sequence[str],
+    *,
+    about: Path,
+    on_progress: ProgressCallback | None = None,
+    timeout_s: float | None = None,
+    ok_codes: tuple[int, ...] = (0,),
+) -> tuple[str, str]:
+    """Run ffmpeg with `args` (without the binary); return (stdout, stderr).
+
+    Raises MediaError naming `about` with the last lines ffmpeg wrote to stderr.
+    With `on_progress`, args should contain `-progress pipe:1`.
+    """
+    argv = [ffmpeg_exe(), *args]
+    if RUNNING.stopped:
+        raise MediaError(about, "interrupted")
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as exc:
+        raise MediaError(about, f"cannot start ffmpeg ({argv[0]}): {exc.strerror}") from exc
+    RUNNING.add(proc)
+    err_tail: deque[bytes] = deque(maxlen=400)
+    reader = threading.Thread(target=lambda: err_tail.extend(proc.stderr or ()), daemon=True)
+    reader.start()
+    out_lines: list[str] = []
+    timer = threading.Timer(timeout_s, proc.kill) if timeout_s else None
+    try:
+        if timer:
+            timer.start()
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            line = raw.decode("utf-8", "replace")
+            if on_progress and line.startswith("out_time_us="):
+                value = line.partition("=")[2].strip()
+                if value.lstrip("-").isdigit():
+                    on_progress(max(0, int(value) // 1000))
+            elif not on_progress:
+                out_lines.append(line)
+        code = proc.wait()
+        reader.join()
+    finally:
+        if timer:
+            timer.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        RUNNING.discard(proc)
+    stderr = b"".join(err_tail).decode("utf-8", "replace")
+    if timer and not timer.is_alive() and code < 0 and code == -signal.SIGKILL:
+        raise MediaError(about, f"ffmpeg took longer than {timeout_s:.0f} s and was stopped")
+    if code not in ok_codes:
+        raise MediaError(about, f"ffmpeg failed (exit {code}): {_last_lines(stderr)}")
+    return "".join(out_lines), stderr
+
+
+def _last_lines(stderr: str, count: int = 3) -> str:
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    interesting = [line for line in lines if not line.startswith(("frame=", "size=", "Press [q]"))]
+    return " / ".join(interesting[-count:]) or "no message"
+
+
+def probe(path: Path) -> MediaInfo:
+    """Read container, duration and first video and audio stream of a media file."""
+    if not path.is_file():
+        raise MediaError(path, "file not found")
+    if not os.access(path, os.R_OK):
+        raise MediaError(path, "file is not readable (check its permissions)")
+    _, stderr = run_ffmpeg(["-hide_banner", "-nostdin", "-i", str(path)], about=path,
+                           timeout_s=PROBE_TIMEOUT_S, ok_codes=(0, 1))
+    info = parse_probe(path, stderr)
+    if info.duration_ms <= 0 and (info.video or info.audio):
+        info = _with_measured_duration(info)
+    return info
+
+
+def parse_probe(path: Path, stderr: str) -> MediaInfo:
+    """Parse what `ffmpeg -i FILE` prints (pure; tested on recorded output)."""
+    header = _INPUT.search(stderr)
+    if not header:
+        raise MediaError(path, f"not a media file ffmpeg can read: {_last_lines(stderr, 1)}")
+    duration = _DURATION.search(stderr)
+    duration_ms = 0
+    if duration and duration["h"] is not None:
+        seconds = (int(duration["h"]) * 60 + int(duration["m"])) * 60 + float(duration["s"])
+        duration_ms = round(seconds * 1000)
+    video, audio = None, None
+    for match in _STREAM.finditer(stderr):
+        rest = match["rest"]
+        if match["kind"] == "Video" and video is None and "attached pic" not in rest:
+            video = _parse_video(rest, stderr[match.end():])
+        elif match["kind"] == "Audio" and audio is None:
+            audio = _parse_audio(rest)
+    return MediaInfo(path=path, container=header["container"], duration_ms=duration_ms, video=video, audio=audio)
+
+
+def _parse_video(rest: str, after: str) -> VideoStream | None:
+    size = _SIZE.search(rest)
+    if not size:
+        return None
+    fps = _FPS.search(rest)
+    rate = float(fps["fps"]) * (1000 if fps and fps["k"] else 1) if fps else 0.0
+    block = re.split(r"^\s+Stream #", after, maxsplit=1, flags=re.M)[0]
+    rotation = _ROTATION.search(block)
+    degrees = round(float(rotation["deg"])) % 360 if rotation else 0
+    parts = [part.strip() for part in _split_top_level(rest)]
+    pix_fmt = parts[1].split("(")[0] if len(parts) > 1 else ""
+    return VideoStream(codec=parts[0].split()[0], width=int(size["w"]), height=int(size["h"]),
+                       fps=rate, rotation=degrees, pix_fmt=pix_fmt)
+
+
+def _parse_audio(rest: str) -> AudioStream:
+    parts = [part.strip() for part in _split_top_level(rest)]
+    hz = _HZ.search(rest)
+    layout = parts[2] if len(parts) > 2 else ""
+    channels = {"mono": 1, "stereo": 2}.get(layout, 0)
+    if not channels:
+        found = re.match(r"(\d+)(?:\.(\d))?", layout)
+        channels = sum(int(n) for n in found.groups() if n) if found else 0
+    return AudioStream(codec=parts[0].split()[0], channels=channels, sample_rate=int(hz["hz"]) if hz else 0)
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split on commas outside parentheses: `h264 (High), yuv420p(tv, bt709), 1280x720`."""
+    parts, depth, current = [], 0, []
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        if char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _with_measured_duration(info: MediaInfo) -> MediaInfo:
+    """No duration in the header (some WebM): read the packets to the end to measure it."""
+    _, stderr = run_ffmpeg(["-hide_banner", "-nostdin", "-i", str(info.path), "-map", "0", "-c", "copy",
+                            "-f", "null", "-"], about=info.path, timeout_s=PROBE_TIMEOUT_S)
+    times = re.findall(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)", stderr)
+    if times:
+        h, m, s = times[-1]
+        duration_ms = round(((int(h) * 60 + int(m)) * 60 + float(s)) * 1000)
+        return MediaInfo(info.path, info.container, duration_ms, info.video, info.audio)
+    return info
+
+
+def read_keyframes(path: Path) -> tuple[int, ...]:
+    """Times (ms, from the file's start, rounded down) of the video keyframes, sorted."""
+    out, _ = run_ffmpeg(["-hide_banner", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:v:0",
+                         "-c", "copy", "-f", "framecrc", "-"], about=path, timeout_s=PROBE_TIMEOUT_S)
+    return parse_keyframes(out)
+
+
+def parse_keyframes(framecrc: str) -> tuple[int, ...]:
+    """Keyframe times from ffmpeg's framecrc output (a packet line without `F=`, or with bit 1 set)."""
+    num, den = 1, 1000
+    times = []
+    for line in framecrc.splitlines():
+        if line.startswith("#tb 0:"):
+            num, den = (int(n) for n in line.split(":", 1)[1].strip().split("/"))
+        elif line and not line.startswith("#"):
+            fields = [field.strip() for field in line.split(",")]
+            if len(fields) < 6 or fields[0] != "0":
+                continue
+            flags = next((f for f in fields[6:] if f.startswith("F=")), "F=0x1")
+            if int(flags[2:], 16) & 1:
+                times.append(int(fields[2]) * num * 1000 // den)
+    return tuple(sorted(t for t in times if t >= 0))

@@ -1,0 +1,132 @@
+"""Frozen value types. Every time is an int of milliseconds."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_TAG = re.compile(r"<[^>]*>")
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One subtitle cue; `text` is WebVTT cue-text markup (tags and entities kept)."""
+
+    start_ms: int
+    end_ms: int
+    text: str
+    identifier: str = ""
+    settings: str = ""
+
+    @property
+    def plain(self) -> str:
+        """The text a viewer reads: tags removed, entities decoded."""
+        return html.unescape(_TAG.sub("", self.text))
+
+    @property
+    def speaker(self) -> str:
+        """The name of the first voice tag (`<v Sara>`), or ""."""
+        match = _VOICE.search(self.text)
+        return html.unescape(match.group(1).strip()) if match else ""
+
+    @property
+    def duration_ms(self) -> int:
+        return self.end_ms - self.start_ms
+
+
+@dataclass(frozen=True)
+class VideoStream:
+    codec: str
+    width: int  # as stored, before rotation
+    height: int
+    fps: float
+    rotation: int  # degrees, as the display matrix says (ffmpeg applies it when re-encoding)
+    pix_fmt: str = ""
+
+    @property
+    def display_size(self) -> tuple[int, int]:
+        """Width and height as shown, rotation applied."""
+        if self.rotation % 180:
+            return self.height, self.width
+        return self.width, self.height
+
+
+@dataclass(frozen=True)
+class AudioStream:
+    codec: str
+    channels: int
+    sample_rate: int
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """What probing a media file found."""
+
+    path: Path
+    container: str
+    duration_ms: int
+    video: VideoStream | None
+    audio: AudioStream | None
+    keyframes_ms: tuple[int, ...] = ()  # filled only when asked for
+
+    @property
+    def web_ready(self) -> bool:
+        """H.264 (yuv420p) with AAC or no audio: browsers play it as it is."""
+        video_ok = self.video is not None and self.video.codec == "h264" and self.video.pix_fmt in ("yuv420p", "yuvj420p", "")
+        audio_ok = self.audio is None or self.audio.codec == "aac"
+        return video_ok and audio_ok
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Clip:
+    id: str
+    film_id: str
+    title: str
+    themes: tuple[str, ...]
+    start_ms: int
+    end_ms: int
+    description: str = ""
+    speakers: tuple[str, ...] = ()
+    poster_ms: int | None = None
+
+    @property
+    def duration_ms(self) -> int:
+        return self.end_ms - self.start_ms
+
+    @property
+    def poster_time_ms(self) -> int:
+        """The film time of the poster frame: as asked, else a third into the clip."""
+        if self.poster_ms is not None:
+            return self.poster_ms
+        return self.start_ms + self.duration_ms // 3
+
+
+@dataclass(frozen=True)
+class Film:
+    id: str
+    title: str
+    video_path: Path
+    language: str
+    subtitles: dict[str, Path] = field(default_factory=dict)  # language -> file
+    description: str = ""
+    credits: str = ""
+
+
+@dataclass(frozen=True)
+class CutList:
+    """One film's cut list, loaded and validated."""
+
+    path: Path
+    film: Film
+    themes: tuple[Theme, ...]
+    clips: tuple[Clip, ...]

@@ -1,0 +1,72 @@
+"""One settings object, built once from the command line or the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where a catalogue lives. Every generated path derives from `root`."""
+
+    root: Path
+
+    @classmethod
+    def from_env(cls, root: str | Path | None = None, environ: Mapping[str, str] = os.environ) -> Settings:
+        """`root` (from `--root`) wins, then `CATALOGUE_ROOT`, then the current directory."""
+        chosen = root if root is not None else environ.get("CATALOGUE_ROOT") or "."
+        return cls(root=Path(chosen).expanduser().resolve())
+
+    @property
+    def media_dir(self) -> Path:
+        return self.root / "media"
+
+    @property
+    def transcripts_dir(self) -> Path:
+        return self.root / "transcripts"
+
+    @property
+    def clips_dir(self) -> Path:
+        return self.media_dir / "clips"
+
+    @property
+    def clip_transcripts_dir(self) -> Path:
+        return self.transcripts_dir / "clips"
+
+    @property
+    def films_dir(self) -> Path:
+        return self.media_dir / "films"
+
+    @property
+    def film_transcripts_dir(self) -> Path:
+        return self.transcripts_dir / "films"
+
+    @property
+    def state_dir(self) -> Path:
+        """Build records, probe cache and search index: generated, never committed."""
+        return self.root / ".catalogue"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.state_dir / "build"
+
+    @property
+    def probe_dir(self) -> Path:
+        return self.state_dir / "probe"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.state_dir / "index"
+
+    @property
+    def templates_dir(self) -> Path:
+        return PROJECT_DIR / "templates"
+
+    def cutlist_paths(self) -> list[Path]:
+        """Every cut list of the catalogue: `media/*.toml`, sorted."""
+        return sorted(self.media_dir.glob("*.toml"))

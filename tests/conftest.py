@@ -1,0 +1,161 @@
+"""Shared fixtures: real ffmpeg on small generated media, everything under tmp_path."""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from catalogue.media import ffmpeg_exe
+from catalogue.settings import Settings
+
+DATA = Path(__file__).parent / "data"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+# Each frame of a "gray film" is one flat luma level, different from its neighbours by 37:
+# decoding any frame tells which frame of the source it is (mod 220 frames).
+GRAY_STEP = 37
+
+
+def gray_level(frame_index: int) -> int:
+    return 16 + (frame_index * GRAY_STEP) % 220
+
+
+def make_video(path: Path, *, seconds: float = 6.0, fps: int = 25, size: str = "320x240",
+               audio: bool = True, vcodec: str = "libx264", gop: int | None = None,
+               extra: tuple[str, ...] = ()) -> Path:
+    """A small film whose frame n has luma 16 + (n*37 mod 220), with a 440 Hz tone."""
+    args = [ffmpeg_exe(), "-hide_banner", "-v", "error", "-y",
+            "-f", "lavfi", "-i", f"color=c=black:s={size}:r={fps}:d={seconds},format=yuv420p,"
+                                 f"geq=lum='16+mod(N*{GRAY_STEP}\\,220)':cb=128:cr=128"]
+    if audio:
+        args += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}"]
+    args += ["-c:v", vcodec]
+    if vcodec == "libx264":
+        args += ["-crf", "4", "-preset", "ultrafast"]
+    elif vcodec == "mpeg4":
+        args += ["-q:v", "2"]
+    if gop:
+        args += ["-g", str(gop)]
+    if audio:
+        args += ["-c:a", "aac" if path.suffix in (".mp4", ".mov", ".mkv") else "libmp3lame"]
+    args += [*extra, str(path)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(args, check=True)
+    return path
+
+
+def frame_levels(path: Path, count: int = 1, *, at_s: float | None = None) -> list[int]:
+    """Luma level of the first `count` frames shown (from `at_s` when given)."""
+    seek = ["-ss", f"{at_s:.3f}"] if at_s is not None else []
+    out = subprocess.run([ffmpeg_exe(), "-hide_banner", "-v", "error", *seek, "-i", str(path),
+                          "-frames:v", str(count), "-vf", "scale=2:2:flags=area", "-f", "rawvideo",
+                          "-pix_fmt", "yuv420p", "-"], check=True, capture_output=True).stdout
+    return list(out[::6])  # 2×2 luma + 1 + 1 chroma bytes a frame
+
+
+def frame_index_of(level: int, near: int) -> int:
+    """The frame index near `near` whose gray level is closest to `level`."""
+    candidates = range(max(0, near - 3), near + 4)
+    return min(candidates, key=lambda n: abs(gray_level(n) - level))
+
+
+def write_vtt(path: Path, cues: list[tuple[str, str, str]], *, bom: bool = False, newline: str = "\n",
+              encoding: str = "utf-8") -> Path:
+    lines = ["WEBVTT", ""]
+    for start, end, text in cues:
+        lines += [f"{start} --> {end}", text, ""]
+    data = newline.join(lines).encode(encoding)
+    if bom and encoding == "utf-8":
+        data = b"\xef\xbb\xbf" + data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def write_cutlist(path: Path, body: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(body).lstrip(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def film_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Films made once per session (tests copy or link them, never change them)."""
+    return tmp_path_factory.mktemp("films")
+
+
+@pytest.fixture(scope="session")
+def gray_film(film_cache: Path) -> Path:
+    """12 s, 25 fps, 320×240 H.264 + AAC, a keyframe every 50 frames."""
+    return make_video(film_cache / "gray.mp4", seconds=12, gop=50)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(root=tmp_path)
+
+
+@pytest.fixture
+def small_catalogue(tmp_path: Path, gray_film: Path) -> Callable[..., Path]:
+    """A catalogue root with the gray film, Dutch subtitles and a cut list; returns the cut list."""
+
+    def make(clips: str | None = None) -> Path:
+        media = tmp_path / "media"
+        media.mkdir(exist_ok=True)
+        film = media / "film.mp4"
+        if not film.exists():
+            film.hardlink_to(gray_film) if gray_film.stat().st_dev == media.stat().st_dev else film.write_bytes(gray_film.read_bytes())
+        write_vtt(tmp_path / "transcripts" / "film.nl.vtt", [
+            ("00:00:01.000", "00:00:03.000", "<v Sara>Een buddy &amp; een nieuwkomer"),
+            ("00:00:04.000", "00:00:06.000", "Grenzen trekken is moeilijk"),
+            ("00:00:07.000", "00:00:09.500", "Duurzame verankering"),
+        ])
+        return write_cutlist(media / "film.toml", f'''
+            [film]
+            id = "testfilm"
+            title = "Testfilm"
+            video = "film.mp4"
+            language = "nl"
+
+            [film.subtitles]
+            nl = "../transcripts/film.nl.vtt"
+
+            [[theme]]
+            id = "rekrutering"
+            title = "Rekrutering"
+
+            [[theme]]
+            id = "omgaan-met-grenzen"
+            title = "Omgaan met grenzen"
+            {clips if clips is not None else DEFAULT_CLIPS}''')
+
+    return make
+
+
+DEFAULT_CLIPS = '''
+            [[clip]]
+            id = "eerste"
+            title = "Eerste clip"
+            themes = ["rekrutering"]
+            start = "00:00:00.800"
+            end = "00:00:03.200"
+
+            [[clip]]
+            id = "tweede"
+            title = "Tweede clip"
+            themes = ["omgaan-met-grenzen"]
+            start = "00:00:03.800"
+            end = "00:00:06.400"
+'''
+
+
+def corpus_dir(name: str) -> Path:
+    """A folder of ../shared/corpus, or skip the test when it is not there (a user's clone)."""
+    folder = CORPUS / name
+    if not folder.is_dir():
+        pytest.skip(f"shared corpus not present at {folder}")
+    return folder
