@@ -89,14 +89,31 @@ def target_size(width: int, height: int) -> tuple[int, int]:
     return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
 
 
+def frame_seek_us(start_ms: int, fps: float) -> int:
+    """Where to seek (µs) so the first frame kept is the one on screen at `start`.
+
+    ffmpeg keeps the first frame whose time is at or after the seek point, so a `start`
+    inside a frame would lose that frame: seek to just before the frame's own start
+    instead (100 µs, far less than a frame, covers the rounding of the frame rate).
+    """
+    if not 0 < fps <= 1000:
+        return start_ms * 1000
+    ntsc = next((k * 1000 / 1001 for k in (24, 30, 48, 60, 120) if abs(fps - k * 1000 / 1001) < 0.006), None)
+    rate = ntsc or fps
+    frame = int(start_ms * rate / 1000 + 1e-6)
+    return max(0, min(start_ms * 1000, int(frame * 1_000_000 / rate)) - 100)
+
+
 def encode_args(source: Path, dest: Path, info: MediaInfo, start_ms: int, duration_ms: int | None) -> list[str]:
     """Frame-accurate re-encode: seek before the input (fast), ffmpeg decodes from the
     keyframe before `start` and drops what precedes it; rotation applied by the decoder."""
     assert info.video is not None
     width, height = target_size(*info.video.display_size)
-    options: dict[str, Any] = {"ss": format_seconds(start_ms)} if start_ms else {}
+    seek_us = frame_seek_us(start_ms, info.video.fps)
+    options: dict[str, Any] = {"ss": f"{seek_us / 1_000_000:.6f}"} if seek_us else {}
     stream = ffmpeg.input(file_arg(source), **options)
-    video = stream["v:0"].filter("scale", width, height).filter("setsar", 1)
+    # limited ("tv") range: what every browser expects of H.264, also from full-range phone video
+    video = stream["v:0"].filter("scale", width, height, out_range="tv").filter("setsar", 1)
     outputs = [video, stream["a:0"]] if info.audio else [video]
     extra: dict[str, Any] = {"t": format_seconds(duration_ms)} if duration_ms is not None else {}
     encoder = dict(ENCODER) if info.audio else {k: v for k, v in ENCODER.items() if not k.endswith(":a") and k != "ac"}
@@ -140,11 +157,13 @@ def chapter_cues(clips: Sequence[Clip]) -> list[Cue]:
 
 
 def _ffmpeg_step(output: Path, key: dict[str, Any], work_ms: int,
-                 make_args: Callable[[Path], list[str]], about: Path) -> Step:
+                 make_args: Callable[[Path], list[str]], about: Path, span_ms: tuple[int, int] | None = None) -> Step:
     def run(tmp: Path, on_progress: ProgressCallback) -> None:
-        run_ffmpeg(make_args(tmp), about=about, on_progress=on_progress)
-        if not tmp.is_file() or tmp.stat().st_size == 0:
-            raise MediaError(about, "ffmpeg wrote no output")
+        result = run_ffmpeg(make_args(tmp), about=about, on_progress=on_progress)
+        if result.progress.get("frame") == "0" or not tmp.is_file() or tmp.stat().st_size == 0:
+            where = f" between {format_timecode(span_ms[0])} and {format_timecode(span_ms[1])}" if span_ms else ""
+            raise MediaError(about, f"no video frame{where}: does the picture start later than the sound, "
+                                    "or end earlier?")
     return Step(output, key, work_ms, run)
 
 
@@ -175,13 +194,14 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
         seek_ms = shown_ms + 1 if shown_ms else 0
         duration = clip.end_ms - shown_ms
         video_key = {**base, "kind": "clip", "shown_ms": shown_ms, "end_ms": clip.end_ms}
-        steps = [_ffmpeg_step(mp4, video_key, duration,
-                              lambda tmp: copy_args(source, tmp, info, seek_ms, duration), source)]
+        steps = [_ffmpeg_step(mp4, video_key, duration, lambda tmp: copy_args(source, tmp, info, seek_ms, duration),
+                              source, (shown_ms, clip.end_ms))]
     else:
         shown_ms = clip.start_ms
         video_key = {**base, "kind": "clip", "start_ms": clip.start_ms, "end_ms": clip.end_ms, "encoder": ENCODER}
         steps = [_ffmpeg_step(mp4, video_key, clip.duration_ms,
-                              lambda tmp: encode_args(source, tmp, info, clip.start_ms, clip.duration_ms), source)]
+                              lambda tmp: encode_args(source, tmp, info, clip.start_ms, clip.duration_ms),
+                              source, (clip.start_ms, clip.end_ms))]
     poster = settings.clips_dir / f"{clip.id}.jpg"
     poster_key = {"recipe": _RECIPE_VERSION, "film": film_id, "kind": "poster", "at_ms": clip.poster_time_ms}
     steps.append(_ffmpeg_step(poster, poster_key, 0,

@@ -17,6 +17,7 @@ import subprocess
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from catalogue.errors import MediaError
@@ -32,6 +33,17 @@ _ROTATION = re.compile(r"(?:displaymatrix|Display Matrix): rotation of (?P<deg>-
 _SIZE = re.compile(r"\b(?P<w>\d{2,5})x(?P<h>\d{2,5})\b")
 _FPS = re.compile(r"(?P<fps>\d+(?:\.\d+)?)(?P<k>k?) (?:fps|tbr)\b")
 _HZ = re.compile(r"(?P<hz>\d+) Hz")
+
+
+_PROGRESS_KEYS = {"frame", "fps", "out_time_us", "out_time_ms", "out_time", "total_size", "speed", "progress",
+                  "bitrate", "dup_frames", "drop_frames", "stream_0_0_q"}
+
+
+@dataclass(frozen=True)
+class FFmpegResult:
+    stdout: str
+    stderr: str
+    progress: dict[str, str]  # the last value of each `-progress` key, e.g. "frame"
 
 
 @functools.cache
@@ -92,11 +104,12 @@ def run_ffmpeg(
     on_progress: ProgressCallback | None = None,
     timeout_s: float | None = None,
     ok_codes: tuple[int, ...] = (0,),
-) -> tuple[str, str]:
-    """Run ffmpeg with `args` (without the binary); return (stdout, stderr).
+) -> FFmpegResult:
+    """Run ffmpeg with `args` (without the binary).
 
     Raises MediaError naming `about` with the last lines ffmpeg wrote to stderr.
-    With `on_progress`, args should contain `-progress pipe:1`.
+    With `-progress pipe:1` in args, the key=value lines go to `on_progress` (as
+    ms written) and the last values of each key are in the result's `progress`.
     """
     argv = [ffmpeg_exe(), *args]
     if RUNNING.stopped:
@@ -105,39 +118,48 @@ def run_ffmpeg(
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except OSError as exc:
         raise MediaError(about, f"cannot start ffmpeg ({argv[0]}): {exc.strerror}") from exc
-    RUNNING.add(proc)
     err_tail: deque[bytes] = deque(maxlen=400)
-    reader = threading.Thread(target=lambda: err_tail.extend(proc.stderr or ()), daemon=True)
-    reader.start()
     out_lines: list[str] = []
-    timer = threading.Timer(timeout_s, proc.kill) if timeout_s else None
-    try:
-        if timer:
-            timer.start()
-        assert proc.stdout is not None
-        for raw in proc.stdout:
-            line = raw.decode("utf-8", "replace")
-            if on_progress and line.startswith("out_time_us="):
-                value = line.partition("=")[2].strip()
-                if value.lstrip("-").isdigit():
-                    on_progress(max(0, int(value) // 1000))
-            elif not on_progress:
-                out_lines.append(line)
-        code = proc.wait()
-        reader.join()
-    finally:
-        if timer:
-            timer.cancel()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        RUNNING.discard(proc)
+    progress: dict[str, str] = {}
+    timed_out = threading.Event()
+
+    def stop() -> None:
+        timed_out.set()
+        proc.kill()
+
+    timer = threading.Timer(timeout_s, stop) if timeout_s else None
+    with proc:  # closes the pipes, whatever happens
+        RUNNING.add(proc)
+        reader = threading.Thread(target=lambda: err_tail.extend(proc.stderr or ()), daemon=True)
+        reader.start()
+        try:
+            if timer:
+                timer.start()
+            assert proc.stdout is not None
+            for raw in proc.stdout:
+                line = raw.decode("utf-8", "replace")
+                key, equals, value = line.strip().partition("=")
+                if equals and key in _PROGRESS_KEYS:
+                    progress[key] = value
+                    if on_progress and key == "out_time_us" and value.lstrip("-").isdigit():
+                        on_progress(max(0, int(value) // 1000))
+                else:
+                    out_lines.append(line)
+            code = proc.wait()
+            reader.join()
+        finally:
+            if timer:
+                timer.cancel()
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            RUNNING.discard(proc)
     stderr = b"".join(err_tail).decode("utf-8", "replace")
-    if timer and not timer.is_alive() and code < 0 and code == -signal.SIGKILL:
+    if timed_out.is_set():
         raise MediaError(about, f"ffmpeg took longer than {timeout_s:.0f} s and was stopped")
     if code not in ok_codes:
         raise MediaError(about, f"ffmpeg failed (exit {code}): {_last_lines(stderr)}")
-    return "".join(out_lines), stderr
+    return FFmpegResult("".join(out_lines), stderr, progress)
 
 
 def _last_lines(stderr: str, count: int = 3) -> str:
@@ -152,9 +174,9 @@ def probe(path: Path) -> MediaInfo:
         raise MediaError(path, "file not found")
     if not os.access(path, os.R_OK):
         raise MediaError(path, "file is not readable (check its permissions)")
-    _, stderr = run_ffmpeg(["-hide_banner", "-nostdin", "-i", str(path)], about=path,
-                           timeout_s=PROBE_TIMEOUT_S, ok_codes=(0, 1))
-    info = parse_probe(path, stderr)
+    result = run_ffmpeg(["-hide_banner", "-nostdin", "-i", str(path)], about=path,
+                        timeout_s=PROBE_TIMEOUT_S, ok_codes=(0, 1))
+    info = parse_probe(path, result.stderr)
     if info.duration_ms <= 0 and (info.video or info.audio):
         info = _with_measured_duration(info)
     return info
@@ -175,7 +197,7 @@ def parse_probe(path: Path, stderr: str) -> MediaInfo:
         rest = match["rest"]
         if match["kind"] == "Video" and video is None and "attached pic" not in rest:
             video = _parse_video(rest, stderr[match.end():])
-        elif match["kind"] == "Audio" and audio is None:
+        elif match["kind"] == "Audio" and audio is None and not rest.startswith("none"):
             audio = _parse_audio(rest)
     return MediaInfo(path=path, container=header["container"], duration_ms=duration_ms, video=video, audio=audio)
 
@@ -222,8 +244,8 @@ def _split_top_level(text: str) -> list[str]:
 
 def _with_measured_duration(info: MediaInfo) -> MediaInfo:
     """No duration in the header (some WebM): read the packets to the end to measure it."""
-    _, stderr = run_ffmpeg(["-hide_banner", "-nostdin", "-i", str(info.path), "-map", "0", "-c", "copy",
-                            "-f", "null", "-"], about=info.path, timeout_s=PROBE_TIMEOUT_S)
+    stderr = run_ffmpeg(["-hide_banner", "-nostdin", "-i", str(info.path), "-map", "0", "-c", "copy",
+                         "-f", "null", "-"], about=info.path, timeout_s=PROBE_TIMEOUT_S).stderr
     times = re.findall(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)", stderr)
     if times:
         h, m, s = times[-1]
@@ -234,9 +256,9 @@ def _with_measured_duration(info: MediaInfo) -> MediaInfo:
 
 def read_keyframes(path: Path) -> tuple[int, ...]:
     """Times (ms, from the file's start, rounded down) of the video keyframes, sorted."""
-    out, _ = run_ffmpeg(["-hide_banner", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:v:0",
+    result = run_ffmpeg(["-hide_banner", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:v:0",
                          "-c", "copy", "-f", "framecrc", "-"], about=path, timeout_s=PROBE_TIMEOUT_S)
-    return parse_keyframes(out)
+    return parse_keyframes(result.stdout)
 
 
 def parse_keyframes(framecrc: str) -> tuple[int, ...]:
