@@ -26,7 +26,7 @@ from catalogue.timecode import format_timecode
 
 FILM_ID = "van-buddy-tot-community"
 WIDTH, HEIGHT, FPS = 1280, 720, 25
-INTRO_MS, CARD_MS, GAP_MS, PAD_MS = 6000, 5000, 400, 150
+INTRO_MS, CARD_MS, GAP_MS, PAD_MS = 5000, 4000, 300, 120
 _FONTS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -57,8 +57,8 @@ class Timeline:
 
 
 def line_duration_ms(text: str) -> int:
-    """Long enough to read at 15 characters a second, between 1.5 and 6.5 s."""
-    return int(min(6500, max(1500, len(text) * 1000 / 15 + 500)) // 100 * 100)
+    """Long enough to read at 16 characters a second, between 1.5 and 6.5 s."""
+    return int(min(6500, max(1500, len(text) * 1000 / 16 + 300)) // 100 * 100)
 
 
 def plan_timeline(themes: tuple[DemoTheme, ...] = THEMES) -> Timeline:

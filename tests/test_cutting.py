@@ -470,3 +470,7 @@ def test_awkward_film_name_non_h264_bom_crlf_vtt_and_srt(tmp_path: Path, setting
             cues = read_cues(settings.clip_transcripts_dir / f"{clip_id}.{lang}.vtt")
             assert [(c.start_ms, c.end_ms) for c in cues] == cue_times
     assert read_cues(settings.clip_transcripts_dir / "a.en.vtt")[1].text == "Two &amp; three"
+    film = probe(settings.films_dir / "lastig.mp4")  # MPEG-4 Part 2 in MKV: re-encoded for the web
+    assert film.web_ready and abs(film.duration_ms - 10_000) <= FRAME_MS
+    assert top_level_boxes(settings.films_dir / "lastig.mp4").index("moov") < \
+        top_level_boxes(settings.films_dir / "lastig.mp4").index("mdat")
