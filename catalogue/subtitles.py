@@ -247,7 +247,8 @@ def normalize_markup(raw: str, allowed_tags: set[str]) -> str:
         if not token:
             continue
         if token.startswith("<") and token.endswith(">"):
-            name = token[1:-1].lstrip("/").split(None, 1)[0].split(".")[0].lower() if len(token) > 2 else ""
+            words = token[1:-1].lstrip("/").split(None, 1)  # empty for "<>", "</>" and "< >"
+            name = words[0].split(".")[0].lower() if words else ""
             if name in allowed_tags or (allowed_tags is _VTT_TAGS and _TIMESTAMP_TAG.match(token)):
                 out.append(token)
             elif name == "font" or (name and name.isalpha() and allowed_tags is _SRT_TAGS):

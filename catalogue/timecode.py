@@ -17,10 +17,11 @@ import re
 
 from catalogue.errors import TimecodeError
 
+# ASCII digits only, and few enough that int() never refuses them (it stops at 4300 digits)
 _CLOCK = re.compile(
-    r"""^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{1,2})(?:[.,](?P<frac>\d{1,3}))?$"""
+    r"""^(?:(?P<h>\d{1,9}):)?(?P<m>\d{1,2}):(?P<s>\d{1,2})(?:[.,](?P<frac>\d{1,3}))?$""", re.ASCII
 )
-_SECONDS = re.compile(r"^\d+(?:\.\d{1,3})?$")
+_SECONDS = re.compile(r"^\d{1,12}(?:\.\d{1,3})?$", re.ASCII)
 
 
 def parse_timecode(value: object) -> int:
@@ -32,7 +33,7 @@ def parse_timecode(value: object) -> int:
             raise TimecodeError(value, "must not be negative")
         return value * 1000
     if isinstance(value, float):
-        if not math.isfinite(value) or value < 0:
+        if not math.isfinite(value * 1000) or value < 0:  # 1e308 s overflows to inf ms
             raise TimecodeError(value, "must be a finite number of seconds, not negative")
         return round(value * 1000)
     if not isinstance(value, str):
