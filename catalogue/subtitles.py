@@ -98,6 +98,7 @@ def _blocks(text: str) -> list[_Block]:
 
 _VTT_STAMP = r"(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}"
 _VTT_TIMING = re.compile(rf"^({_VTT_STAMP})[ \t]+-->[ \t]+({_VTT_STAMP})(?:[ \t]+(.*))?$")
+_BAD_ARROW = re.compile(r"^\s*[\d:.,]+\s*(?:-{1,3}|[–—=])+>?\s*[\d:.,]+")
 _SETTING = re.compile(r"^(?:vertical:(?:rl|lr)|line:-?\d+(?:\.\d+)?%?(?:,(?:start|center|end))?"
                       r"|position:\d+(?:\.\d+)?%(?:,(?:line-left|center|line-right))?"
                       r"|size:\d+(?:\.\d+)?%|align:(?:start|center|end|left|right)|region:\S+)$")
@@ -138,6 +139,10 @@ def _raw_cue(block: _Block, path: Path) -> _RawCue | None:
     elif len(block.lines) > 1 and "-->" in block.lines[1]:
         at = 1
     else:
+        for offset, line in enumerate(block.lines[:2]):
+            if _BAD_ARROW.match(line):
+                raise TranscriptError(path, f"malformed cue timing {line.strip()!r}: the arrow must be '-->'",
+                                      line=block.line + offset)
         raise TranscriptError(path, "text without a timing line: expected 'hh:mm:ss.mmm --> hh:mm:ss.mmm' "
                               "(a cue whose timing is missing?)", line=block.line)
     match = _VTT_TIMING.match(block.lines[at].strip())
