@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import signal
 import sys
 from pathlib import Path
@@ -11,7 +13,7 @@ import click
 
 from catalogue import __version__
 from catalogue.cutlist import Report, check_cutlists
-from catalogue.cutting import MODES, build, pending_steps, plan_cut
+from catalogue.cutting import MODES, Job, build, pending_steps, plan_cut
 from catalogue.buildrecord import BuildRecords
 from catalogue.errors import CatalogueError, CutError, Problem
 from catalogue.probecache import probe_cached
@@ -51,8 +53,9 @@ def _paths(settings: Settings, cutlists: tuple[Path, ...]) -> list[Path]:
     return paths
 
 
-def _check(settings: Settings, cutlists: tuple[Path, ...]) -> Report:
-    return check_cutlists(_paths(settings, cutlists), lambda path: probe_cached(path, settings.probe_dir))
+def _check(settings: Settings, cutlists: tuple[Path, ...], *, save_probes: bool = True) -> Report:
+    return check_cutlists(_paths(settings, cutlists),
+                          lambda path: probe_cached(path, settings.probe_dir, save=save_probes))
 
 
 def _print_problems(title: str, problems: list[Problem], *, limit: int | None = None) -> None:
@@ -78,11 +81,14 @@ def check(settings: Settings, cutlists: tuple[Path, ...]) -> None:
     Exits 1 when there are errors; warnings (subtitle readability, clips that cut
     through a subtitle) do not fail the check.
     """
-    report = _check(settings, cutlists)
+    report = _check(settings, cutlists, save_probes=False)
     _print_problems("Warnings", report.warnings)
     _print_problems("Errors", report.errors)
     clips = sum(len(c.clips) for c in report.cutlists)
     if report.errors:
+        count = len(report.errors)
+        click.echo(f"Error: {count} error{'s' if count != 1 else ''} in the cut lists; fix them and run "
+                   "`catalogue check` again.", err=True)
         sys.exit(1)
     click.echo(f"OK: {len(report.cutlists)} cut list(s), {clips} clips, {len(report.warnings)} warning(s).")
 
@@ -133,7 +139,7 @@ def _raise_interrupt(signum: int, frame: object) -> NoReturn:
     raise KeyboardInterrupt
 
 
-def _print_plan(settings: Settings, plan: list, force: bool) -> None:
+def _print_plan(settings: Settings, plan: list[Job], force: bool) -> None:
     records = BuildRecords(settings.root, settings.build_dir)
     for job in plan:
         pending = pending_steps(job, records, force)
@@ -145,12 +151,88 @@ def _print_plan(settings: Settings, plan: list, force: bool) -> None:
 
 
 @cli.command()
+@cutlist_args
+@click.pass_obj
+def index(settings: Settings, cutlists: tuple[Path, ...]) -> None:
+    """Build the search index from the cut lists and clip transcripts.
+
+    The new index is built beside the current one and switched in atomically: a
+    server running meanwhile keeps answering from the old one, then uses the new one.
+    """
+    from catalogue.search import build_index
+
+    report = _check(settings, cutlists)
+    stats = build_index(settings, report.catalogue(), report)
+    click.echo(f"Indexed {stats.clips} clips and {stats.cues} cues in {stats.seconds:.1f} s "
+               f"({stats.bytes / 1e6:.1f} MB).")
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("--theme", metavar="THEME_ID", help="Only clips of this theme.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Clips to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the structure of the web API).")
+@click.pass_obj
+def search_command(settings: Settings, query: str, theme: str | None, limit: int, as_json: bool) -> None:
+    """Search what is said in the clips (Dutch), their titles and themes.
+
+    Words in any form (grens finds grenzen), "phrases in quotes", synonyms from
+    synonyms.txt in the root; with no match, typos are forgiven and a spelling is
+    suggested. Each clip is shown with up to 3 moments (time in the clip).
+    """
+    from catalogue.search import SearchIndex, search
+
+    results = search(SearchIndex(settings), query, theme=theme, limit=limit)
+    if as_json:
+        click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
+        return
+    _print_results(results)
+
+
+def _print_results(results: Any) -> None:
+    from catalogue.timecode import format_clock
+
+    if results.suggestion:
+        click.echo(f"Bedoelde je: {results.suggestion}?")
+    plural = "clip" if results.total == 1 else "clips"
+    typo = " (typo-tolerant)" if results.fuzzy and results.clips else ""
+    click.echo(f"{results.total} {plural}{typo} for {results.query!r}"
+               + (f" in theme {results.theme!r}" if results.theme else ""))
+    for clip in results.clips:
+        click.echo(f"\n{clip.id}  {clip.title}  [{', '.join(clip.themes)}]")
+        for moment in clip.moments:
+            marked = html.unescape(moment.html.replace("<mark>", "[").replace("</mark>", "]"))
+            click.echo(f"  {format_clock(moment.start_ms):>7}  {marked}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int) -> None:
+    """Run the web catalogue (uvicorn) until interrupted.
+
+    Pages, search, embeds and the API read the root's cut lists, outputs and index;
+    a new index (`catalogue index`) is picked up without a restart.
+    """
+    import uvicorn
+
+    from catalogue.web.app import create_app
+
+    click.echo(f"Serving {settings.root} on http://{host}:{port} (Ctrl+C stops)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", server_header=False)
+
+
+@cli.command()
 @click.option("--force", is_flag=True, help="Regenerate the demo film and texts even if present.")
 @click.option("--jobs", "-j", default=2, show_default=True, type=click.IntRange(1, 64), help="Clips built at once.")
+@click.option("--serve/--no-serve", "then_serve", default=True, show_default=True,
+              help="Serve the catalogue on http://127.0.0.1:8000 at the end.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to serve on.")
 @click.pass_obj
-def demo(settings: Settings, force: bool, jobs: int) -> None:
+def demo(settings: Settings, force: bool, jobs: int, then_serve: bool, port: int) -> None:
     """Make the demo catalogue in the root: a synthetic film, Dutch and English
-    subtitles and a cut list over the six themes, then check and cut it.
+    subtitles and a cut list over the six themes, then check, cut, index and serve it.
 
     Demo content, written for this project, not the real film. Idempotent: a second
     run reuses what is there.
@@ -163,6 +245,9 @@ def demo(settings: Settings, force: bool, jobs: int) -> None:
     ctx = click.get_current_context()
     ctx.invoke(check)
     ctx.invoke(cut, jobs=jobs)
+    ctx.invoke(index)
+    if then_serve:
+        ctx.invoke(serve, host="127.0.0.1", port=port)
 
 
 def main() -> None:

@@ -39,6 +39,19 @@ class Catalogue:
         return tuple(clip for cutlist in self.cutlists for clip in cutlist.clips)
 
 
+_ClipNames = tuple[str, str, tuple[str, ...]]  # a clip's place in its file, its id, the theme ids it names
+
+
+@dataclass(frozen=True)
+class _Names:
+    """The ids one cut list defines and uses, from valid entries or not: one error never hides another."""
+
+    path: Path
+    film_id: str
+    theme_ids: tuple[str, ...]
+    clips: tuple[_ClipNames, ...]
+
+
 @dataclass
 class Report:
     """What `check` found. Errors stop `cut`; warnings are for the editor to weigh."""
@@ -47,6 +60,7 @@ class Report:
     warnings: list[Problem] = field(default_factory=list)
     cutlists: list[CutList] = field(default_factory=list)
     cues: dict[tuple[str, str], list[Cue]] = field(default_factory=dict)  # (film id, lang) -> cues
+    names: list[_Names] = field(default_factory=list, repr=False)  # for the checks across cut lists
 
     def catalogue(self) -> Catalogue:
         """The validated catalogue; raises CutListError when there were errors."""
@@ -171,16 +185,15 @@ def _check_one(path: Path, prober: Prober, report: Report) -> None:
             close = _closest(key, _TOP_KEYS)
             checker.error("cut list", key, "unknown table" + (f" (did you mean '{close}'?)" if close else
                                                               "; allowed: [film], [[theme]], [[clip]]"))
-    if "film" not in data:
+    film, duration_ms = _check_film(checker, data["film"], prober) if "film" in data else (None, None)
+    if film is None:
         checker.error("cut list", "film", "the [film] table is missing")
-        return
-    film, duration_ms = _check_film(checker, data["film"], prober)
+    film_id = film.id if film else ""
     themes = _check_themes(checker, data.get("theme", []))
-    clips = _check_clips(checker, data.get("clip", []), film.id)
-    for clip in clips:
-        if duration_ms is not None and clip.end_ms > duration_ms:
-            checker.error(f"clip '{clip.id}'", "end", f"{format_timecode(clip.end_ms)} is past the end of the "
-                                                      f"film ({format_timecode(duration_ms)})")
+    clips, clip_names = _check_clips(checker, data.get("clip", []), film_id, duration_ms)
+    report.names.append(_Names(path, film_id, tuple(theme.id for theme in themes), clip_names))
+    if film is None:
+        return
     for lang, sub_path in film.subtitles.items():
         try:
             cues = read_cues(sub_path)
@@ -257,16 +270,24 @@ def _where(kind: str, entry: object, number: int) -> str:
     return f"{kind} #{number}"
 
 
-def _check_clips(checker: _Checker, raw: object, film_id: str) -> list[Clip]:
-    clips = []
+def _check_clips(checker: _Checker, raw: object, film_id: str,
+                 duration_ms: int | None) -> tuple[list[Clip], tuple[_ClipNames, ...]]:
+    """The valid clips, and the names of every clip (for the checks across cut lists)."""
+    clips: list[Clip] = []
+    names: list[_ClipNames] = []
     for number, entry in enumerate(_entries(checker, raw, "clip"), start=1):
         where = _where("clip", entry, number)
         data = checker.table(entry, _CLIP_KEYS, where)
         clip_id = checker.slug(data, where)
         start, end, poster = (checker.time(data, key, where) for key in ("start", "end", "poster"))
-        themes = checker.strings(data, "themes", where)
+        title, description = (checker.text(data, key, where) for key in ("title", "description"))
+        themes, speakers = (checker.strings(data, key, where) for key in ("themes", "speakers"))
+        names.append((where, clip_id, themes))
         if "themes" in data and not themes and isinstance(data["themes"], list):
             checker.error(where, "themes", "name at least one theme")
+        if end is not None and duration_ms is not None and end > duration_ms:
+            checker.error(where, "end", f"{format_timecode(end)} is past the end of the film "
+                                        f"({format_timecode(duration_ms)})")
         if start is not None and end is not None:
             if start >= end:
                 checker.error(where, "end", f"{format_timecode(end)} is not after start {format_timecode(start)}")
@@ -277,10 +298,9 @@ def _check_clips(checker: _Checker, raw: object, film_id: str) -> list[Clip]:
                                                f"({format_timecode(start)}–{format_timecode(end)})")
         if start is None or end is None or start >= end:
             continue
-        clips.append(Clip(id=clip_id, film_id=film_id, title=checker.text(data, "title", where), themes=themes,
-                          start_ms=start, end_ms=end, description=checker.text(data, "description", where),
-                          speakers=checker.strings(data, "speakers", where), poster_ms=poster))
-    return clips
+        clips.append(Clip(id=clip_id, film_id=film_id, title=title, themes=themes, start_ms=start, end_ms=end,
+                          description=description, speakers=speakers, poster_ms=poster))
+    return clips, tuple(names)
 
 
 def _warn_cut_through(checker: _Checker, clip: Clip, cues: Sequence[Cue], lang: str) -> None:
@@ -301,28 +321,29 @@ def _check_across(report: Report) -> None:
     seen_clips: dict[str, Path] = {}
     seen_films: dict[str, Path] = {}
     theme_ids: set[str] = set()
-    for cutlist in report.cutlists:
-        if cutlist.film.id in seen_films:
-            report.errors.append(Problem(cutlist.path, f"film '{cutlist.film.id}'", "id",
-                                         f"duplicate film id (also in {seen_films[cutlist.film.id]})"))
-        seen_films.setdefault(cutlist.film.id, cutlist.path)
+    for names in report.names:
+        if names.film_id in seen_films:
+            report.errors.append(Problem(names.path, f"film '{names.film_id}'", "id",
+                                         f"duplicate film id (also in {seen_films[names.film_id]})"))
+        if names.film_id:  # a missing id is reported where it is missing
+            seen_films.setdefault(names.film_id, names.path)
         local_themes: set[str] = set()
-        for theme in cutlist.themes:
-            if theme.id in local_themes:
-                report.errors.append(Problem(cutlist.path, f"theme '{theme.id}'", "id", "duplicate theme id"))
-            local_themes.add(theme.id)
+        for theme_id in filter(None, names.theme_ids):
+            if theme_id in local_themes:
+                report.errors.append(Problem(names.path, f"theme '{theme_id}'", "id", "duplicate theme id"))
+            local_themes.add(theme_id)
         theme_ids |= local_themes
-        for clip in cutlist.clips:
-            if clip.id in seen_clips:
-                other = seen_clips[clip.id]
-                also = "" if other == cutlist.path else f" (also in {other})"
-                report.errors.append(Problem(cutlist.path, f"clip '{clip.id}'", "id", f"duplicate clip id{also}"))
-            seen_clips.setdefault(clip.id, cutlist.path)
-    for cutlist in report.cutlists:
-        for clip in cutlist.clips:
-            for theme_id in clip.themes:
+        for where, clip_id, _ in names.clips:
+            if clip_id in seen_clips:
+                other = seen_clips[clip_id]
+                also = "" if other == names.path else f" (also in {other})"
+                report.errors.append(Problem(names.path, where, "id", f"duplicate clip id{also}"))
+            if clip_id:
+                seen_clips.setdefault(clip_id, names.path)
+    for names in report.names:
+        for where, clip_id, clip_themes in names.clips:
+            for theme_id in clip_themes:
                 if theme_id not in theme_ids:
                     close = _closest(theme_id, theme_ids)
                     hint = f" (did you mean '{close}'?)" if close else "; define it with [[theme]]"
-                    report.errors.append(Problem(cutlist.path, f"clip '{clip.id}'", "themes",
-                                                 f"unknown theme '{theme_id}'{hint}"))
+                    report.errors.append(Problem(names.path, where, "themes", f"unknown theme '{theme_id}'{hint}"))

@@ -298,7 +298,8 @@ def build(settings: Settings, jobs: Sequence[Job], *, force: bool = False, worke
                 listener.step_done(job, step, time.monotonic() - began)
         except CatalogueError as exc:
             summary.failed[job.name] = str(exc)
-            listener.job_failed(job, exc)
+            if not RUNNING.stopped:  # an interrupt kills every ffmpeg: not a failure to report
+                listener.job_failed(job, exc)
         except OSError as exc:
             error = CatalogueError(f"{job.name}: cannot write {exc.filename or 'output'}: {exc.strerror}")
             summary.failed[job.name] = str(error)

@@ -23,8 +23,9 @@ def _cache_file(cache_dir: Path, path: Path) -> Path:
     return cache_dir / f"{key}.json"
 
 
-def probe_cached(path: Path, cache_dir: Path, *, keyframes: bool = False) -> MediaInfo:
-    """`media.probe` (and keyframes when asked), remembered until the file changes."""
+def probe_cached(path: Path, cache_dir: Path, *, keyframes: bool = False, save: bool = True) -> MediaInfo:
+    """`media.probe` (and keyframes when asked), remembered until the file changes.
+    With `save=False` the cache is read but never written (`catalogue check` writes nothing)."""
     cache = _cache_file(cache_dir, path)
     info = _load(cache, path)
     fresh = info is None
@@ -33,7 +34,7 @@ def probe_cached(path: Path, cache_dir: Path, *, keyframes: bool = False) -> Med
     if keyframes and info.video is not None and not info.keyframes_ms:
         info = replace(info, keyframes_ms=read_keyframes(path))
         fresh = True
-    if fresh:
+    if fresh and save:
         _save(cache, info)
     return info
 

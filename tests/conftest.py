@@ -28,7 +28,7 @@ def make_video(path: Path, *, seconds: float = 6.0, fps: int = 25, size: str = "
                audio: bool = True, vcodec: str = "libx264", gop: int | None = None,
                extra: tuple[str, ...] = ()) -> Path:
     """A small film whose frame n has luma 16 + (n*37 mod 220), with a 440 Hz tone."""
-    args = [ffmpeg_exe(), "-hide_banner", "-v", "error", "-y",
+    args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y",
             "-f", "lavfi", "-i", f"color=c=black:s={size}:r={fps}:d={seconds},format=yuv420p,"
                                  f"geq=lum='16+mod(N*{GRAY_STEP}\\,220)':cb=128:cr=128"]
     if audio:
