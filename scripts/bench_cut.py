@@ -1,0 +1,164 @@
+"""Benchmark `catalogue cut` against the naive way of cutting clips, in one run.
+
+Generates a 1080p 25 fps H.264/AAC film (ffmpeg's testsrc2 + sine, a keyframe every
+10 s like a typical master), a catalogue root around it (cut list with N clips that do
+not start on keyframes, a small Dutch VTT), then times, each through the real CLI in a
+subprocess (Python start-up included, as users run it):
+
+  exact -j1   `cut --jobs 1 --only …`   re-encode, frame-accurate
+  exact -j2   `cut --jobs 2 --only …`   two clips at a time
+  rerun       the same command right after exact -j2: should start no ffmpeg
+  film job    `cut` without --only after that: only the web film (stream copy), its poster
+              and the chapters/subtitle tracks are left to build
+  copy        `cut --mode copy --only …`   stream copy from the keyframe before start
+
+against the baseline: one ffmpeg per clip, sequentially, seeking AFTER the input
+(`-i film -ss START -t DUR`, decoding everything before START) with the same encoder
+settings (catalogue.cutting.ENCODER). The clip variants use `--only` for every clip so
+that, like the baseline, they exclude the film job; they do make a poster and VTT per
+clip, which the baseline does not. Before each variant except the rerun and the film
+job, all outputs and the whole `.catalogue/` (build records AND probe cache) are
+deleted: every variant is a first cut from scratch (copy mode's keyframe scan included).
+
+Prints a Markdown table: wall time and ratio = baseline time / variant time (>1 is
+faster). No assertions: times depend on the machine.
+
+    .venv/bin/python scripts/bench_cut.py                      # 3 min film, 6 clips of 20 s
+    .venv/bin/python scripts/bench_cut.py --minutes 1 --clips 3 --clip-seconds 8 --keep /tmp/bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from catalogue.cutting import ENCODER
+from catalogue.media import ffmpeg_exe
+from catalogue.model import Cue
+from catalogue.subtitles import format_vtt
+from catalogue.timecode import format_seconds, format_timecode
+
+OFFSET_MS = 3_370  # clip starts sit this far past a multiple of the spacing: not on a keyframe
+OUTPUTS = ("media/clips", "media/films", "transcripts/clips", "transcripts/films", ".catalogue")
+
+
+def timed(argv: list[str]) -> tuple[float, str]:
+    """Wall time of one command, and the last line it printed; stops the benchmark if it fails."""
+    began = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True)
+    seconds = time.perf_counter() - began
+    if done.returncode:
+        sys.exit(f"failed ({done.returncode}): {' '.join(argv)}\n{done.stdout}{done.stderr}")
+    return seconds, (done.stdout.strip().splitlines() or [""])[-1]
+
+
+def make_film(dest: Path, seconds: int) -> float:
+    return timed([ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y",
+           "-f", "lavfi", "-i", f"testsrc2=size=1920x1080:rate=25:duration={seconds}",
+           "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}",
+           "-c:v", "libx264", "-preset", "veryfast", "-g", "250", "-pix_fmt", "yuv420p",
+           "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-movflags", "+faststart", str(dest)])[0]
+
+
+def write_root(root: Path, starts_ms: list[int], clip_ms: int) -> list[str]:
+    """media/film.mp4 is already there; add the subtitles and the cut list. Returns the clip ids."""
+    (root / "transcripts").mkdir(parents=True, exist_ok=True)
+    cues = [Cue(s + 1_630, s + 4_630, f"Fragment {n}: zo vonden we onze buddy's.") for n, s in enumerate(starts_ms, 1)]
+    (root / "transcripts/film.nl.vtt").write_text(format_vtt(cues), encoding="utf-8")
+    ids = [f"clip-{n}" for n in range(1, len(starts_ms) + 1)]
+    toml = ['[film]', 'id = "film"', 'title = "Benchmark film"', 'video = "film.mp4"', 'language = "nl"', '',
+            '[film.subtitles]', 'nl = "../transcripts/film.nl.vtt"', '',
+            '[[theme]]', 'id = "bench"', 'title = "Benchmark"']
+    for clip_id, start in zip(ids, starts_ms):
+        toml += ['', '[[clip]]', f'id = "{clip_id}"', f'title = "Clip {clip_id[5:]}"', 'themes = ["bench"]',
+                 f'start = "{format_timecode(start)}"', f'end = "{format_timecode(start + clip_ms)}"']
+    (root / "media/film.toml").write_text("\n".join(toml) + "\n", encoding="utf-8")
+    return ids
+
+
+def clear_outputs(root: Path) -> None:
+    for name in OUTPUTS:
+        shutil.rmtree(root / name, ignore_errors=True)
+
+
+def naive_args(film: Path, dest: Path, start_ms: int, clip_ms: int) -> list[str]:
+    """The baseline: seek after the input (decode from 0 and drop), same encoder as the catalogue."""
+    encoder = [str(part) for key, value in ENCODER.items() for part in (f"-{key}", value)]
+    return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", str(film),
+            "-ss", format_seconds(start_ms), "-t", format_seconds(clip_ms), *encoder, str(dest)]
+
+
+def bench(work: Path, args: argparse.Namespace) -> None:
+    root, film_s, clip_ms = work / "root", round(args.minutes * 60), round(args.clip_seconds * 1000)
+    spacing_ms = film_s * 1000 // args.clips
+    starts = [k * spacing_ms + OFFSET_MS for k in range(args.clips)]
+    (root / "media").mkdir(parents=True, exist_ok=True)
+    film = root / "media/film.mp4"
+    generation_s = make_film(film, film_s)
+    ids = write_root(root, starts, clip_ms)
+
+    version = subprocess.run([ffmpeg_exe(), "-version"], capture_output=True, text=True).stdout.splitlines()[0]
+    print(f"machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {version}")
+    print(f"film: {film_s} s 1080p25 H.264/AAC, keyframe every 10 s ({film.stat().st_size / 1e6:.0f} MB), "
+          f"generated in {generation_s:.1f} s (not compared)")
+    print(f"clips: {args.clips} × {args.clip_seconds:g} s, starts "
+          f"{', '.join(format_seconds(s) for s in starts)} s; work folder {work}\n", flush=True)
+
+    cli = [sys.executable, "-m", "catalogue", "--root", str(root), "cut"]
+    only = [part for clip_id in ids for part in ("--only", clip_id)]
+    rows: list[tuple[str, float, str]] = []
+
+    def run(name: str, argv: list[str], *, fresh: bool = True) -> float:
+        if fresh:
+            clear_outputs(root)
+        seconds, said = timed(argv)
+        rows.append((name, seconds, said))
+        print(f"  {name}: {seconds:.2f} s  {said}", flush=True)
+        return seconds
+
+    naive_dir = work / "naive"
+    naive_dir.mkdir(exist_ok=True)
+    began = time.perf_counter()
+    for clip_id, start in zip(ids, starts):
+        timed(naive_args(film, naive_dir / f"{clip_id}.mp4", start, clip_ms))
+    baseline = time.perf_counter() - began
+    rows.append(("naive ffmpeg, `-i film -ss` per clip (baseline)", baseline, f"{len(ids)} clips"))
+    print(f"  baseline: {baseline:.2f} s", flush=True)
+    run("`cut --jobs 1` exact", [*cli, "--jobs", "1", *only])
+    run("`cut --jobs 2` exact", [*cli, "--jobs", "2", *only])
+    run("unchanged rerun of `--jobs 2`", [*cli, "--jobs", "2", *only], fresh=False)
+    run("film job alone (`cut` after the clips)", [*cli], fresh=False)
+    run("`cut --mode copy`", [*cli, "--mode", "copy", *only])
+
+    print()
+    print("| variant | wall time (s) | ratio vs baseline | `cut` says |")
+    print("|---|---:|---:|---|")
+    for name, seconds, said in rows:
+        absolute = name.startswith(("unchanged", "film job"))
+        ratio = "— (absolute time)" if absolute else f"{baseline / seconds:.2f}×"
+        print(f"| {name} | {seconds:.2f} | {ratio} | {said} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=3, help="film length (default 3)")
+    parser.add_argument("--clips", type=int, default=6, help="number of clips, evenly spread (default 6)")
+    parser.add_argument("--clip-seconds", type=float, default=20, help="length of each clip (default 20)")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="work in DIR and keep it (default: a temp folder)")
+    args = parser.parse_args()
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        bench(args.keep.resolve(), args)
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench_cut-") as work:
+            bench(Path(work), args)
+
+
+if __name__ == "__main__":
+    main()
