@@ -9,6 +9,7 @@ unchanged rerun finds every output current and starts no ffmpeg at all.
 from __future__ import annotations
 
 import time
+from functools import partial
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -173,6 +174,10 @@ def _text_step(output: Path, key: dict[str, Any], make_text: Callable[[], str]) 
     return Step(output, key, 0, run)
 
 
+def _clip_vtt(cues: list[Cue], start_ms: int, end_ms: int) -> str:
+    return format_vtt(clip_cues(cues, start_ms, end_ms))
+
+
 def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
               cues: dict[str, list[Cue]], mode: str) -> Job:
     """The steps of one clip: MP4, poster, one VTT per subtitle language."""
@@ -211,7 +216,7 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
         key = {"recipe": _RECIPE_VERSION, "kind": "vtt", "subtitles": file_identity(sub_path),
                "window": [shown_ms, clip.end_ms]}
         lang_cues = cues.get(lang, [])
-        steps.append(_text_step(vtt, key, lambda c=lang_cues: format_vtt(clip_cues(c, shown_ms, clip.end_ms))))
+        steps.append(_text_step(vtt, key, partial(_clip_vtt, lang_cues, shown_ms, clip.end_ms)))
     return Job(clip.id, tuple(steps), note)
 
 
@@ -227,7 +232,7 @@ def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[
     for lang, sub_path in film.subtitles.items():
         key = {"recipe": _RECIPE_VERSION, "kind": "film-vtt", "subtitles": file_identity(sub_path)}
         steps.append(_text_step(settings.film_transcripts_dir / f"{film.id}.{lang}.vtt", key,
-                                lambda c=cues.get(lang, []): format_vtt(c)))
+                                partial(format_vtt, cues.get(lang, []))))
     web = settings.films_dir / f"{film.id}.mp4"
     if info.web_ready:
         key = {"recipe": _RECIPE_VERSION, "kind": "film", "film": film_id, "mode": "copy"}
@@ -292,7 +297,7 @@ def build(settings: Settings, jobs: Sequence[Job], *, force: bool = False, worke
             for step in steps:
                 began = time.monotonic()
                 with atomic_path(step.output) as tmp:
-                    step.run(tmp, lambda ms, s=step: listener.progress(job, s, ms))
+                    step.run(tmp, partial(listener.progress, job, step))
                 records.save(step.output, step.key)
                 summary.built.append(step.output)
                 listener.step_done(job, step, time.monotonic() - began)

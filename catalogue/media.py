@@ -230,7 +230,9 @@ def _parse_audio(rest: str) -> AudioStream:
 
 def _split_top_level(text: str) -> list[str]:
     """Split on commas outside parentheses: `h264 (High), yuv420p(tv, bt709), 1280x720`."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         depth += (char == "(") - (char == ")")
         if char == "," and depth == 0:
