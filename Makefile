@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test bench clean
+.PHONY: demo test browser bench clean
 
 $(BIN)/catalogue: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +15,19 @@ $(BIN)/catalogue: pyproject.toml
 demo: $(BIN)/catalogue
 	$(BIN)/catalogue demo
 
-test: $(BIN)/catalogue
+# The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+# As root without it, install it; elsewhere the browser tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	  echo "chromium not installed: the browser tests will skip"; }
+
+test: $(BIN)/catalogue browser
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/catalogue
 	$(BIN)/python scripts/bench_cut.py
+	$(BIN)/python scripts/bench_search.py
 
 clean:
 	rm -rf $(VENV) .catalogue media/clips media/films transcripts/clips transcripts/films \

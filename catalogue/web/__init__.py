@@ -1,0 +1,1 @@
+"""The web catalogue: Starlette + Jinja2, Dutch interface (PRODUCT §4)."""

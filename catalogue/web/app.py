@@ -1,0 +1,130 @@
+"""create_app(settings): the route table, middleware and error pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from catalogue.search import SearchIndex
+from catalogue.settings import Settings
+from catalogue.timecode import format_clock
+from catalogue.web import routes
+from catalogue.web.state import CatalogueState
+
+
+def security_headers(path: str) -> dict[str, str]:
+    """CSP (scripts and styles only from files), nosniff, Referrer-Policy; framing only for /embed/."""
+    embeddable = path.startswith("/embed/")
+    csp = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+           "media-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+           f"frame-ancestors {'*' if embeddable else chr(39) + 'none' + chr(39)}")
+    headers = {"content-security-policy": csp, "x-content-type-options": "nosniff",
+               "referrer-policy": "strict-origin-when-cross-origin"}
+    if not embeddable:
+        headers["x-frame-options"] = "DENY"
+    return headers
+
+
+class SecurityHeaders:
+    """Adds security_headers() to every response (a 500 gets them in server_error: Starlette
+    sends it from outside this middleware)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = [(k.encode(), v.encode()) for k, v in security_headers(scope["path"]).items()]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-frame-options"]
+                message["headers"] = headers + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class MediaFiles(StaticFiles):
+    """Outputs served straight from disk with Range (206/416), ETag and Last-Modified;
+    WebVTT as text/vtt with CORS so tracks load from any page that embeds a clip."""
+
+    def file_response(self, full_path: Any, stat_result: Any, scope: Scope, status_code: int = 200) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        if str(full_path).endswith(".vtt"):
+            response.headers["content-type"] = "text/vtt; charset=utf-8"
+            response.headers["access-control-allow-origin"] = "*"
+        response.headers.setdefault("cache-control", "public, max-age=300")
+        return response
+
+
+def create_app(settings: Settings) -> Starlette:
+    templates = Jinja2Templates(directory=str(settings.templates_dir))
+    templates.env.filters["clock"] = format_clock
+    templates.env.globals["duration_iso"] = routes.duration_iso
+    app = Starlette(
+        routes=[
+            Route("/", routes.index, name="index"),
+            Route("/themes/{theme_id}", routes.theme_detail, name="theme_detail"),
+            Route("/clips/{clip_id}", routes.clip_detail, name="clip_detail"),
+            Route("/clips/{clip_id}/transcript.txt", routes.clip_transcript, name="clip_transcript"),
+            Route("/films/{film_id}", routes.film_detail, name="film_detail"),
+            Route("/search", routes.search_page, name="search_page"),
+            Route("/embed/{clip_id}", routes.embed, name="embed"),
+            Route("/oembed", routes.oembed, name="oembed"),
+            Route("/api/themes", routes.api_themes, name="api_themes"),
+            Route("/api/clips", routes.api_clips, name="api_clips"),
+            Route("/api/clips/{clip_id}", routes.api_clip, name="api_clip"),
+            Route("/api/search", routes.api_search, name="api_search"),
+            Route("/healthz", routes.healthz, name="healthz"),
+            Mount("/media/clips", MediaFiles(directory=settings.clips_dir, check_dir=False), name="media_clips"),
+            Mount("/media/films", MediaFiles(directory=settings.films_dir, check_dir=False), name="media_films"),
+            Mount("/transcripts/clips", MediaFiles(directory=settings.clip_transcripts_dir, check_dir=False),
+                  name="transcripts_clips"),
+            Mount("/transcripts/films", MediaFiles(directory=settings.film_transcripts_dir, check_dir=False),
+                  name="transcripts_films"),
+            Mount("/static", MediaFiles(directory=settings.templates_dir / "static"), name="static"),
+        ],
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={404: not_found, 405: not_allowed, 500: server_error},
+    )
+    app.state.settings = settings
+    app.state.templates = templates
+    app.state.catalogue = CatalogueState(settings)
+    app.state.search_index = SearchIndex(settings)
+    return app
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    if request.url.path.startswith(("/api/", "/oembed")):
+        detail = exc.detail if isinstance(exc, HTTPException) else "Niet gevonden"
+        return JSONResponse({"error": detail}, status_code=404)
+    if request.url.path.startswith(("/media/", "/transcripts/", "/static/")):
+        return PlainTextResponse("Niet gevonden", status_code=404)
+    return request.app.state.templates.TemplateResponse(request, "404.html", {}, status_code=404)
+
+
+async def not_allowed(request: Request, exc: Exception) -> Response:
+    headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
+    return PlainTextResponse("Deze methode is hier niet toegestaan.", status_code=405, headers=headers)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    # never a traceback: the log has it, the visitor gets a Dutch page
+    headers = security_headers(request.url.path)  # ServerErrorMiddleware sends this past SecurityHeaders
+    if request.url.path.startswith(("/api/", "/oembed")):
+        return JSONResponse({"error": "Er ging iets mis"}, status_code=500, headers=headers)
+    return HTMLResponse(request.app.state.templates.get_template("500.html").render(), status_code=500,
+                        headers=headers)
+

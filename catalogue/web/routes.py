@@ -1,0 +1,283 @@
+"""Route handlers: each reads the snapshot (or searches), then renders its template or JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+
+from catalogue.errors import CatalogueError
+from catalogue.search import SearchResults, search
+from catalogue.timecode import format_clock
+from catalogue.web.state import CatalogueState, ClipView, FilmView, Snapshot
+
+PROVIDER = "Van buddy tot community"
+EMBED_WIDTH, EMBED_HEIGHT = 640, 360
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def duration_iso(ms: int) -> str:
+    """ISO 8601 duration: 83400 → `PT1M23.4S`."""
+    seconds = ms / 1000
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(int(minutes), 60)
+    text = "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    return text + (f"{seconds:.3f}".rstrip("0").rstrip(".") + "S" if seconds or text == "PT" else "")
+
+
+def _state(request: Request) -> CatalogueState:
+    return request.app.state.catalogue  # type: ignore[no-any-return]
+
+
+def _snapshot(request: Request) -> Snapshot:
+    return _state(request).snapshot()
+
+
+def _render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _clip_or_404(request: Request) -> ClipView:
+    view = _snapshot(request).clips.get(request.path_params["clip_id"])
+    if view is None:
+        raise HTTPException(404, "Deze clip bestaat niet.")
+    return view
+
+
+def _seconds(value: str | None, default: float | None = None) -> float | None:
+    """A query parameter in seconds, or the default when missing or not a finite number ≥ 0."""
+    if value is None or not re.fullmatch(r"\d{1,6}(?:\.\d{1,3})?", value.strip()):
+        return default
+    return float(value)
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    """JSON for a <script type="application/ld+json">: nothing in it can close the element."""
+    text = json.dumps(data, ensure_ascii=False)
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
+
+
+def clip_json(request: Request, view: ClipView) -> dict[str, Any]:
+    base, clip = _base(request), view.clip
+    return {
+        "id": clip.id, "title": clip.title, "description": clip.description, "film": view.film.id,
+        "themes": [{"id": t.id, "title": t.title} for t in view.themes],
+        "speakers": list(clip.speakers), "start_ms": clip.start_ms, "end_ms": clip.end_ms,
+        "duration_ms": clip.duration_ms,
+        "url": f"{base}/clips/{clip.id}", "embed_url": f"{base}/embed/{clip.id}",
+        "video_url": f"{base}{view.video_url}" if view.has_video else None,
+        "poster_url": f"{base}{view.poster_url}" if view.has_poster else None,
+        "subtitles": [{"lang": t.lang, "label": t.label, "url": f"{base}{t.url}"} for t in view.tracks],
+    }
+
+
+def clip_ld(request: Request, view: ClipView) -> dict[str, Any]:
+    base, clip, film = _base(request), view.clip, view.film
+    return {
+        "@context": "https://schema.org", "@type": "VideoObject", "name": clip.title,
+        "description": clip.description or f"Kennisclip uit {film.title}",
+        "thumbnailUrl": f"{base}{view.poster_url}", "uploadDate": _upload_date(request, view),
+        "duration": duration_iso(clip.duration_ms), "contentUrl": f"{base}{view.video_url}",
+        "embedUrl": f"{base}/embed/{clip.id}", "inLanguage": film.language,
+        "isPartOf": {"@type": "VideoObject", "name": film.title, "url": f"{base}/films/{film.id}"},
+    }
+
+
+def _upload_date(request: Request, view: ClipView) -> str:
+    import datetime
+
+    path = request.app.state.settings.clips_dir / f"{view.clip.id}.mp4"
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        stamp = 0
+    return datetime.datetime.fromtimestamp(stamp, datetime.UTC).date().isoformat()
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+async def index(request: Request) -> Response:
+    snapshot = _snapshot(request)
+    themes = [(theme, len(snapshot.clips_of(theme.id))) for theme in snapshot.themes]
+    return _render(request, "index.html", {"films": list(snapshot.films.values()), "themes": themes})
+
+
+async def theme_detail(request: Request) -> Response:
+    snapshot = _snapshot(request)
+    theme = snapshot.theme(request.path_params["theme_id"])
+    if theme is None:
+        raise HTTPException(404, "Dit thema bestaat niet.")
+    return _render(request, "theme_detail.html", {"theme": theme, "clips": snapshot.clips_of(theme.id)})
+
+
+async def clip_detail(request: Request) -> Response:
+    view = _clip_or_404(request)
+    cues = await run_in_threadpool(_state(request).cues, view)
+    start_s = _seconds(request.query_params.get("t"), 0.0)
+    base = _base(request)
+    oembed_url = f"{base}/oembed?" + urlencode({"url": f"{base}/clips/{view.id}", "format": "json"})
+    return _render(request, "clip_detail.html", {
+        "view": view, "clip": view.clip, "cues": cues, "start_s": start_s, "base": base,
+        "oembed_url": oembed_url, "jsonld": json_ld(clip_ld(request, view)),
+        "embed_code": embed_code(base, view, None, None, True),
+    })
+
+
+def embed_code(base: str, view: ClipView, start: float | None, end: float | None, captions: bool,
+               size: tuple[int, int] = (EMBED_WIDTH, EMBED_HEIGHT)) -> str:
+    params: dict[str, object] = {k: v for k, v in (("start", start), ("end", end)) if v is not None}
+    if not captions:
+        params["captions"] = "0"
+    query = ("?" + urlencode(params)) if params else ""
+    title = view.clip.title.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return (f'<iframe src="{base}/embed/{view.id}{query}" width="{size[0]}" height="{size[1]}" '
+            f'title="{title}" allow="fullscreen" allowfullscreen loading="lazy"></iframe>')
+
+
+async def clip_transcript(request: Request) -> Response:
+    view = _clip_or_404(request)
+    cues = await run_in_threadpool(_state(request).cues, view)
+    lines = [f"{view.clip.title}", f"{view.film.title}", ""]
+    for cue in cues:
+        speaker = f"{cue.speaker}: " if cue.speaker else ""
+        lines.append(f"[{format_clock(cue.start_ms)}] {speaker}{cue.plain.replace(chr(10), ' ')}")
+    headers = {"content-disposition": f'attachment; filename="{view.id}.{view.film.language}.txt"'}
+    return PlainTextResponse("\n".join(lines) + "\n", headers=headers)
+
+
+async def film_detail(request: Request) -> Response:
+    film = _snapshot(request).films.get(request.path_params["film_id"])
+    if film is None:
+        raise HTTPException(404, "Deze film bestaat niet.")
+    base = _base(request)
+    ld = {
+        "@context": "https://schema.org", "@type": "VideoObject", "name": film.film.title,
+        "description": film.film.description or film.film.title, "thumbnailUrl": f"{base}{film.poster_url}",
+        "contentUrl": f"{base}{film.video_url}", "inLanguage": film.film.language,
+        "uploadDate": _film_date(request, film),
+        "hasPart": [{"@type": "Clip", "name": c.clip.title, "startOffset": c.clip.start_ms / 1000,
+                     "endOffset": c.clip.end_ms / 1000, "url": f"{base}/clips/{c.id}"} for c in film.clips],
+    }
+    start_s = _seconds(request.query_params.get("t"), 0.0)
+    return _render(request, "film_detail.html", {"film": film, "jsonld": json_ld(ld), "start_s": start_s})
+
+
+def _film_date(request: Request, film: FilmView) -> str:
+    import datetime
+
+    try:
+        stamp = (request.app.state.settings.films_dir / f"{film.id}.mp4").stat().st_mtime
+    except OSError:
+        stamp = 0
+    return datetime.datetime.fromtimestamp(stamp, datetime.UTC).date().isoformat()
+
+
+async def _search(request: Request) -> tuple[SearchResults | None, str | None]:
+    query = request.query_params.get("q", "")
+    theme = request.query_params.get("theme") or None
+    try:
+        results = await run_in_threadpool(search, request.app.state.search_index, query, theme=theme)
+    except CatalogueError as exc:
+        return None, str(exc)
+    return results, None
+
+
+async def search_page(request: Request) -> Response:
+    results, problem = await _search(request)
+    snapshot = _snapshot(request)
+    return _render(request, "search.html", {
+        "q": request.query_params.get("q", ""), "theme": request.query_params.get("theme") or "",
+        "results": results, "problem": problem, "snapshot": snapshot,
+        "themes": [(t, len(snapshot.clips_of(t.id))) for t in snapshot.themes],
+    })
+
+
+async def embed(request: Request) -> Response:
+    view = _clip_or_404(request)
+    start = _seconds(request.query_params.get("start"))
+    end = _seconds(request.query_params.get("end"))
+    if start is not None and end is not None and end <= start:
+        end = None
+    captions = request.query_params.get("captions", "1") not in ("0", "false", "nee", "off")
+    fragment = ""
+    if start is not None or end is not None:
+        fragment = f"#t={start or 0:g}" + (f",{end:g}" if end is not None else "")
+    return _render(request, "embed.html", {"view": view, "clip": view.clip, "start": start, "end": end,
+                                           "captions": captions, "fragment": fragment})
+
+
+# --- protocols and API ------------------------------------------------------------------------
+
+
+async def oembed(request: Request) -> Response:
+    if request.query_params.get("format", "json") != "json":
+        return JSONResponse({"error": "Alleen format=json wordt ondersteund."}, status_code=501)
+    url = request.query_params.get("url", "")
+    match = re.fullmatch(r"/(?:clips|embed)/([a-z0-9]+(?:-[a-z0-9]+)*)/?", urlsplit(url).path)
+    view = _snapshot(request).clips.get(match.group(1)) if match else None
+    if view is None or urlsplit(url).netloc not in ("", request.url.netloc):
+        raise HTTPException(404, "Geen clip op deze URL.")
+    # the clip's own shape, 640 wide (a portrait clip is as tall as a landscape one is wide)
+    shown_w, shown_h = view.size
+    width, height = (EMBED_WIDTH, round(EMBED_WIDTH * shown_h / shown_w)) if shown_w >= shown_h else \
+        (round(EMBED_WIDTH * shown_w / shown_h), EMBED_WIDTH)
+    max_w, max_h = _seconds(request.query_params.get("maxwidth")), _seconds(request.query_params.get("maxheight"))
+    scale = min([1.0, *(m / d for m, d in ((max_w, width), (max_h, height)) if m)])
+    width, height = max(1, int(width * scale)), max(1, int(height * scale))
+    base = _base(request)
+    code = embed_code(base, view, None, None, True, size=(width, height))
+    data = {"version": "1.0", "type": "video", "provider_name": PROVIDER, "provider_url": f"{base}/",
+            "title": view.clip.title, "html": code, "width": width, "height": height}
+    if view.has_poster:  # the poster has the clip's size
+        data |= {"thumbnail_url": f"{base}{view.poster_url}", "thumbnail_width": view.size[0],
+                 "thumbnail_height": view.size[1]}
+    return JSONResponse(data)
+
+
+async def api_themes(request: Request) -> Response:
+    snapshot, base = _snapshot(request), _base(request)
+    return JSONResponse([{"id": t.id, "title": t.title, "description": t.description,
+                          "clip_count": len(snapshot.clips_of(t.id)), "url": f"{base}/themes/{t.id}"}
+                         for t in snapshot.themes])
+
+
+async def api_clips(request: Request) -> Response:
+    theme = request.query_params.get("theme")
+    views = _snapshot(request).clips.values()
+    return JSONResponse([clip_json(request, v) for v in views if not theme or theme in v.clip.themes])
+
+
+async def api_clip(request: Request) -> Response:
+    return JSONResponse(clip_json(request, _clip_or_404(request)))
+
+
+async def api_search(request: Request) -> Response:
+    results, problem = await _search(request)
+    if results is None:
+        return JSONResponse({"error": problem}, status_code=503)
+    data = results.to_json()
+    base = _base(request)
+    for clip in data["clips"]:
+        clip["url"] = f"{base}/clips/{clip['id']}"
+        clip["poster_url"] = f"{base}/media/clips/{clip['id']}.jpg"
+        for moment in clip["moments"]:
+            moment["url"] = f"{base}/clips/{clip['id']}?t={moment['start_ms'] / 1000:g}"
+    return JSONResponse(data)
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok", "clips": len(_snapshot(request).clips)})

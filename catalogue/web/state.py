@@ -1,0 +1,165 @@
+"""What the pages show, read from the cut lists, build outputs and transcripts.
+
+Loaded once and reloaded when a cut list changes; everything here is a frozen view.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from catalogue.cutlist import Catalogue, Report, check_cutlists
+from catalogue.cutting import target_size
+from catalogue.errors import CatalogueError
+from catalogue.model import Clip, Cue, CutList, Film, Theme
+from catalogue.probecache import probe_cached
+from catalogue.settings import Settings
+from catalogue.subtitles import read_cues
+
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "Engels", "fr": "Frans", "de": "Duits", "ar": "Arabisch",
+                  "tr": "Turks", "es": "Spaans", "uk": "Oekraïens", "ru": "Russisch"}
+
+
+@dataclass(frozen=True)
+class Track:
+    lang: str
+    label: str
+    url: str  # path under /transcripts
+
+
+@dataclass(frozen=True)
+class ClipView:
+    clip: Clip
+    film: Film
+    themes: tuple[Theme, ...]
+    tracks: tuple[Track, ...]  # primary language first
+    has_video: bool
+    has_poster: bool
+    size: tuple[int, int] = (640, 360)  # width, height of the clip as shown
+
+    @property
+    def id(self) -> str:
+        return self.clip.id
+
+    @property
+    def video_url(self) -> str:
+        return f"/media/clips/{self.clip.id}.mp4"
+
+    @property
+    def poster_url(self) -> str:
+        return f"/media/clips/{self.clip.id}.jpg"
+
+
+@dataclass(frozen=True)
+class FilmView:
+    film: Film
+    clips: tuple[ClipView, ...]
+    tracks: tuple[Track, ...]
+    has_video: bool
+
+    @property
+    def id(self) -> str:
+        return self.film.id
+
+    @property
+    def video_url(self) -> str:
+        return f"/media/films/{self.film.id}.mp4"
+
+    @property
+    def poster_url(self) -> str:
+        return f"/media/films/{self.film.id}.jpg"
+
+    @property
+    def chapters_url(self) -> str:
+        return f"/transcripts/films/{self.film.id}.chapters.vtt"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    themes: tuple[Theme, ...]
+    films: dict[str, FilmView]
+    clips: dict[str, ClipView]
+    stamp: tuple[tuple[str, int], ...] = field(default=())
+
+    def clips_of(self, theme_id: str) -> list[ClipView]:
+        return [c for c in self.clips.values() if theme_id in c.clip.themes]
+
+    def theme(self, theme_id: str) -> Theme | None:
+        return next((t for t in self.themes if t.id == theme_id), None)
+
+
+def _tracks(settings: Settings, folder: str, stem: str, film: Film) -> tuple[Track, ...]:
+    langs = sorted(film.subtitles, key=lambda lang: (lang != film.language, lang))
+    base = settings.transcripts_dir / folder
+    return tuple(Track(lang, LANGUAGE_NAMES.get(lang, lang), f"/transcripts/{folder}/{stem}.{lang}.vtt")
+                 for lang in langs if (base / f"{stem}.{lang}.vtt").is_file())
+
+
+def _shown_size(settings: Settings, film: Film) -> tuple[int, int]:
+    """The clips' picture size (as cut: rotation applied, at most 1080p); 16:9 when unknown."""
+    try:
+        video = probe_cached(film.video_path, settings.probe_dir, save=False).video
+    except CatalogueError:
+        video = None
+    return target_size(*video.display_size) if video else (640, 360)
+
+
+def build_snapshot(settings: Settings, report: Report, catalogue: Catalogue,
+                   stamp: tuple[tuple[str, int], ...] = ()) -> Snapshot:
+    themes = {t.id: t for t in catalogue.themes}
+    clips: dict[str, ClipView] = {}
+    films: dict[str, FilmView] = {}
+    for cutlist in catalogue.cutlists:
+        film = cutlist.film
+        size = _shown_size(settings, film)
+        views = []
+        for clip in cutlist.clips:
+            view = ClipView(clip, film, tuple(themes[t] for t in clip.themes if t in themes),
+                            _tracks(settings, "clips", clip.id, film),
+                            (settings.clips_dir / f"{clip.id}.mp4").is_file(),
+                            (settings.clips_dir / f"{clip.id}.jpg").is_file(), size)
+            clips[clip.id] = view
+            views.append(view)
+        films[film.id] = FilmView(film, tuple(sorted(views, key=lambda v: v.clip.start_ms)),
+                                  _tracks(settings, "films", film.id, film),
+                                  (settings.films_dir / f"{film.id}.mp4").is_file())
+    return Snapshot(catalogue.themes, films, clips, stamp)
+
+
+class CatalogueState:
+    """The current snapshot; reloaded when a cut list or an output folder changes."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+
+    def _stamp(self) -> tuple[tuple[str, int], ...]:
+        s = self.settings
+        paths = [*s.cutlist_paths(), s.clips_dir, s.films_dir, s.clip_transcripts_dir, s.film_transcripts_dir]
+        return tuple((str(p), p.stat().st_mtime_ns) for p in paths if p.exists())
+
+    def snapshot(self) -> Snapshot:
+        stamp = self._stamp()
+        with self._lock:
+            if self._snapshot is None or self._snapshot.stamp != stamp:
+                report = check_cutlists(self.settings.cutlist_paths(),
+                                        lambda p: probe_cached(p, self.settings.probe_dir))
+                try:
+                    catalogue = report.catalogue()
+                except CatalogueError:
+                    if self._snapshot is not None:  # keep serving the last good catalogue
+                        return self._snapshot
+                    catalogue = Catalogue(tuple(report.cutlists), ())
+                self._snapshot = build_snapshot(self.settings, report, catalogue, stamp)
+            return self._snapshot
+
+    def cues(self, view: ClipView, lang: str | None = None) -> list[Cue]:
+        """The clip's transcript in one language (the film's own by default)."""
+        lang = lang or view.film.language
+        path = self.settings.clip_transcripts_dir / f"{view.clip.id}.{lang}.vtt"
+        try:
+            return read_cues(path)
+        except CatalogueError:
+            return []

@@ -1,0 +1,34 @@
+// The player: start at data-start (?t= or the embed's start), stop at data-end, captions on.
+(function () {
+  "use strict";
+  var video = document.getElementById("player");
+  if (!video) { return; }
+  var start = parseFloat(video.dataset.start || "0") || 0;
+  var end = video.dataset.end !== undefined ? parseFloat(video.dataset.end) : NaN;
+
+  function seekToStart() {
+    if (start > 0 && Math.abs(video.currentTime - start) > 0.25) { video.currentTime = start; }
+  }
+  if (video.readyState >= 1) { seekToStart(); } else { video.addEventListener("loadedmetadata", seekToStart, { once: true }); }
+
+  // a media fragment stops at its end only in some browsers: guard it here
+  if (!isNaN(end)) {
+    video.addEventListener("timeupdate", function () {
+      if (video.currentTime >= end) {
+        video.pause();
+        video.currentTime = end;
+      }
+    });
+    video.addEventListener("play", function () {
+      if (video.currentTime >= end - 0.05) { video.currentTime = isNaN(start) ? 0 : start; }
+    });
+  }
+
+  // the default track is shown (some browsers need telling)
+  for (var i = 0; i < video.textTracks.length; i++) {
+    var track = video.textTracks[i];
+    var element = video.querySelectorAll("track")[i];
+    if (element && element.default && track.kind === "subtitles") { track.mode = "showing"; }
+  }
+  window.cataloguePlayer = video;
+})();
