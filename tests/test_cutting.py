@@ -345,7 +345,8 @@ def test_a_failed_clip_does_not_stop_the_others_and_leaves_no_output(
 
     def failing(args: list[str], **kwargs: object) -> tuple[str, str]:
         if any("eerste" in arg for arg in args):
-            Path(args[-1].removeprefix("file:")).write_bytes(b"half")  # ffmpeg got part way
+            output = [arg for arg in args if arg.startswith("file:")][-1]
+            Path(output.removeprefix("file:")).write_bytes(b"half")  # ffmpeg got part way
             raise MediaError(Path("film.mp4"), "ffmpeg failed (exit 1): injected")
         return real(args, **kwargs)
 
