@@ -26,6 +26,7 @@ class Track:
     lang: str
     label: str
     url: str  # path under /transcripts
+    kind: str = "subtitles"  # "captions" for the language spoken in the film
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ class Snapshot:
 def _tracks(settings: Settings, folder: str, stem: str, film: Film) -> tuple[Track, ...]:
     langs = sorted(film.subtitles, key=lambda lang: (lang != film.language, lang))
     base = settings.transcripts_dir / folder
-    return tuple(Track(lang, LANGUAGE_NAMES.get(lang, lang), f"/transcripts/{folder}/{stem}.{lang}.vtt")
+    return tuple(Track(lang, LANGUAGE_NAMES.get(lang, lang), f"/transcripts/{folder}/{stem}.{lang}.vtt",
+                       "captions" if lang == film.language else "subtitles")
                  for lang in langs if (base / f"{stem}.{lang}.vtt").is_file())
 
 

@@ -12,7 +12,7 @@
     if (video.readyState >= 1) { seekToStart(); } else { video.addEventListener("loadedmetadata", seekToStart, { once: true }); }
     var elements = video.querySelectorAll("track");
     for (var i = 0; i < video.textTracks.length; i++) {
-      if (elements[i] && elements[i].default && video.textTracks[i].kind === "subtitles") { video.textTracks[i].mode = "showing"; }
+      if (elements[i] && elements[i].default && video.textTracks[i].kind !== "chapters") { video.textTracks[i].mode = "showing"; }
     }
   }
 

@@ -14,7 +14,8 @@
   // a media fragment stops at its end only in some browsers: guard it here
   if (!isNaN(end)) {
     video.addEventListener("timeupdate", function () {
-      if (video.currentTime >= end) {
+      // only while playing: the seek to `end` fires timeupdate too, and seeking again from there loops
+      if (!video.paused && video.currentTime >= end) {
         video.pause();
         video.currentTime = end;
       }
@@ -28,7 +29,7 @@
   for (var i = 0; i < video.textTracks.length; i++) {
     var track = video.textTracks[i];
     var element = video.querySelectorAll("track")[i];
-    if (element && element.default && track.kind === "subtitles") { track.mode = "showing"; }
+    if (element && element.default && track.kind !== "chapters") { track.mode = "showing"; }
   }
   window.cataloguePlayer = video;
 })();
