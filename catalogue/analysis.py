@@ -37,14 +37,15 @@ impact, effect
 
 def fold(text: str) -> str:
     """Lowercase without accents: `Geïntegreerd` → `geintegreerd`, `façade` → `facade`."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    decomposed = unicodedata.normalize("NFKD", text).lower()  # lowered after: NFKD turns 𝗕 into B
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
 
 
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Snowball Dutch, then joins what it splits: a stem-final z/v becomes s/f (grenz → grens,
-    briev → brief) and a final s goes (grens, kans → gren, kan, like grenzen, kansen)."""
+    briev → brief), a final s goes (grens, kans → gren, kan, like grenzen, kansen) and so does
+    the e of a plural in -es (maatjes, gemeentes → maatj, gemeent, like maatje, gemeente)."""
     word = fold(word)
     if word.endswith("'s"):
         word = word[:-2]
@@ -53,6 +54,8 @@ def stem(word: str) -> str:
         stemmed = stemmed[:-1] + ("s" if stemmed[-1] == "z" else "f")
     if len(stemmed) > 3 and stemmed.endswith("s") and not stemmed.endswith("ss"):
         stemmed = stemmed[:-1]
+        if len(stemmed) > 3 and stemmed.endswith("e") and stemmed[-2] not in "aeiouy":
+            stemmed = stemmed[:-1]  # a plural in -es: maatjes → maatj, like Snowball's maatje → maatj
     return stemmed
 
 
@@ -178,7 +181,12 @@ class ParsedQuery:
 def parse_query(text: str) -> ParsedQuery:
     """Quotes make phrases; everything that is not a word is ignored (operators, `field:`,
     `*`, brackets, NUL bytes). Capped at MAX_QUERY_CHARS characters and MAX_QUERY_WORDS words."""
-    text = text.replace("\0", " ")[:MAX_QUERY_CHARS]
+    text = text.replace("\0", " ")
+    if len(text) > MAX_QUERY_CHARS:  # cut before a word the cap would split ("buddy" → "bu")
+        cut = MAX_QUERY_CHARS
+        while cut > 0 and _WORD.fullmatch(text[cut - 1:cut + 1]):
+            cut -= 1
+        text = text[:cut]
     phrases, loose = [], []
     for number, part in enumerate(text.split('"')):
         found = words(part)

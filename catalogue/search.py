@@ -23,7 +23,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, FuzzyTerm, Or, Phrase, Query, Term
-from whoosh.searching import Searcher
+from whoosh.searching import Hit, Searcher
 
 from catalogue.analysis import (ParsedQuery, Synonyms, compound_parts, dutch_analyzer, edit_distance,
                                 exact_analyzer, fold, parse_query, stem, words)
@@ -153,6 +153,10 @@ def build_index(settings: Settings, catalogue: Catalogue, report: Report) -> Ind
         writer.commit()
         _, forms = _vocabulary(texts)
         (folder / "words.json").write_text(json.dumps(forms, ensure_ascii=False), encoding="utf-8")
+        try:  # the version being replaced is kept KEEP_OLD_VERSIONS_S from now, not from when it was built
+            os.utime(versions / (versions / CURRENT).read_text("utf-8").strip())
+        except OSError:
+            pass  # no index yet
         write_text_atomic(versions / CURRENT, name)  # the switch: readers see old or new, never half
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
@@ -356,12 +360,15 @@ def search(index: SearchIndex, text: str, *, theme: str | None = None, limit: in
         query = _clip_query(parsed, synonyms, fuzzy=True)
         matching = set(searcher.docs_for_query(query))
     facets = Counter(t for num in matching for t in version.clip_themes.get(num, ()))
+    typed = None  # synonyms widen a query, but clips matching what was typed rank first
+    if any(synonyms.of(stem(w)) for w in parsed.words):
+        typed = set(searcher.docs_for_query(_clip_query(parsed, Synonyms(), fuzzy)))
     if theme:
         query = And([query, Term("themes", theme)])
         total = facets.get(theme, 0)
     else:
         total = len(matching)
-    hits = searcher.search(query, limit=offset + limit)[offset:offset + limit] if total else []
+    hits = _ranked(searcher, query, typed, offset + limit)[offset:] if total else []
     clip_rows = [(hit.fields(), hit.score) for hit in hits]
     # after a typo, mark the words of the suggestion ("vrijwilliger" for "vrijwiliger")
     marked = parse_query(f"{text} {suggestion}") if suggestion else parsed
@@ -372,6 +379,16 @@ def search(index: SearchIndex, text: str, *, theme: str | None = None, limit: in
                      moments=moments.get(row["clip_id"], []))
              for row, score in clip_rows]
     return SearchResults(text, theme, total, clips, dict(facets), suggestion, fuzzy)
+
+
+def _ranked(searcher: Searcher, query: Query, first: set[int] | None, limit: int) -> list[Hit]:
+    """The best `limit` hits of `query`, those in `first` (when given) before all others."""
+    if not first:  # (Whoosh takes an empty filter for no filter)
+        return list(searcher.search(query, limit=limit))
+    hits = list(searcher.search(query, limit=limit, filter=first))
+    if len(hits) < limit:
+        hits += searcher.search(query, limit=limit - len(hits), mask=first)
+    return hits
 
 
 def _moments(searcher: Searcher, parsed: ParsedQuery, marked: ParsedQuery, synonyms: Synonyms, fuzzy: bool,
