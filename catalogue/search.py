@@ -1,9 +1,17 @@
-"""The search index: Whoosh, one document per cue and one per clip, built into a fresh
-folder and swapped in atomically; and the search that finds clips and their moments.
+"""The search index and the search that finds clips and the moments in them.
 
-Ranking happens on clip documents (title and themes weigh more than a passing word);
-moments come from cue documents, looked up only for the clips shown, and only those
-few cues are highlighted (escaped here: only the <mark> tags are markup).
+Design, from measurements on these 2-core machines (scripts/bench_search.py):
+- Whoosh holds one document per clip (title, description, themes, speakers, the whole
+  transcript, its unstemmed words and compound parts). Ranking, facets and the total
+  come from one scoring pass over those documents.
+- The cues live beside it, one row per cue in a SQLite table of the same index version
+  (clip, time, speaker, text, and the cue's stems, folded words and compound parts,
+  analysed once at build time). The moments of the clips on the page are read from
+  there and matched with set operations: no second Whoosh query, no re-analysis, and
+  only the shown cues are highlighted (escaped here: only the <mark> tags are markup).
+  A Whoosh document per cue made the 100,000-cue build 46 s instead of a few seconds.
+- Each build makes a new version folder and then switches a pointer file atomically,
+  so a reader sees the old or the new index, never half of one.
 """
 
 from __future__ import annotations
@@ -12,18 +20,19 @@ import html
 import json
 import os
 import shutil
+import sqlite3
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.query import And, FuzzyTerm, Or, Phrase, Query, Term
-from whoosh.searching import Hit, Searcher
+from whoosh.query import And, Or, Phrase, Query, Term
+from whoosh.searching import Searcher
 
 from catalogue.analysis import (ParsedQuery, Synonyms, compound_parts, dutch_analyzer, edit_distance,
                                 exact_analyzer, fold, parse_query, stem, words)
@@ -35,25 +44,24 @@ from catalogue.settings import Settings
 from catalogue.subtitles import clip_cues, read_cues
 
 CURRENT = "CURRENT"
+CUES_DB = "cues.sqlite"
 MOMENTS_PER_CLIP = 3
-KEEP_OLD_VERSIONS_S = 300  # a reader may still be inside an older version for this long
+KEEP_OLD_VERSIONS_S = 300  # a reader may still be inside a replaced version for this long
+MAX_FUZZY_WORDS, MAX_FUZZY_TERMS = 6, 8
 
 # (field, weight) for ranking clips: a title or theme match outweighs a passing word
 CLIP_FIELDS = (("title", 4.0), ("theme_titles", 3.0), ("description", 1.5), ("speaker", 1.0), ("transcript", 1.0))
-CUE_FIELDS = (("text", 1.0), ("speaker", 0.3))
-EXACT_BOOST, SYNONYM_WEIGHT, PARTS_WEIGHT = 1.5, 0.5, 0.6
+EXACT_BOOST, SYNONYM_WEIGHT, PARTS_WEIGHT, FUZZY_WEIGHT = 1.5, 0.5, 0.6, 0.5
 
 
 def make_schema() -> Schema:
     dutch, exact = dutch_analyzer(), exact_analyzer()
     return Schema(
-        kind=ID(stored=True), clip_id=ID(stored=True), film_id=ID(stored=True), lang=ID(stored=True),
-        themes=KEYWORD(stored=True, commas=True, scorable=True),
-        start_ms=STORED(), end_ms=STORED(), duration_ms=STORED(), speakers=STORED(),
-        text=TEXT(analyzer=dutch, stored=True), speaker=TEXT(analyzer=dutch, stored=True),
+        clip_id=ID(stored=True), film_id=ID(stored=True), themes=KEYWORD(stored=True, commas=True),
         title=TEXT(analyzer=dutch, stored=True), description=TEXT(analyzer=dutch, stored=True),
-        theme_titles=TEXT(analyzer=dutch), transcript=TEXT(analyzer=dutch),
+        theme_titles=TEXT(analyzer=dutch), speaker=TEXT(analyzer=dutch), transcript=TEXT(analyzer=dutch),
         exact=TEXT(analyzer=exact, phrase=False), parts=TEXT(analyzer=dutch, phrase=False),
+        speakers=STORED(), duration_ms=STORED(),
     )
 
 
@@ -82,52 +90,57 @@ def clip_transcript(settings: Settings, clip: Clip, lang: str, film_cues: Sequen
 
 def _vocabulary(texts: Sequence[str]) -> tuple[frozenset[str], dict[str, str]]:
     """Folded words of the catalogue, and for each the form most often written."""
+    written = Counter(word.lower() for text in texts for word in words(text))
     forms: dict[str, Counter[str]] = {}
-    for text in texts:
-        for word in words(text):
-            forms.setdefault(fold(word), Counter())[word.lower()] += 1
+    for form, count in written.items():  # fold each distinct form once
+        forms.setdefault(fold(form), Counter())[form] = count
     return frozenset(forms), {folded: counts.most_common(1)[0][0] for folded, counts in forms.items()}
 
 
-def documents(settings: Settings, catalogue: Catalogue, report: Report) -> Iterator[dict[str, Any]]:
-    themes = {theme.id: theme for theme in catalogue.themes}
-    transcripts: dict[str, list[Cue]] = {}
+class _Analysed:
+    """Per distinct word, once per build: its stem, folded form and compound parts' stems."""
+
+    def __init__(self, vocabulary: frozenset[str]) -> None:
+        self.vocabulary = vocabulary
+        self.cache: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+
+    def word(self, word: str) -> tuple[str, str, tuple[str, ...]]:
+        found = self.cache.get(word)
+        if found is None:
+            folded = fold(word)
+            found = (stem(word), folded, tuple(stem(p) for p in compound_parts(folded, self.vocabulary)))
+            self.cache[word] = found
+        return found
+
+    def text(self, text: str) -> tuple[list[str], list[str], list[str]]:
+        """Stems in order, folded words, part stems."""
+        stems: list[str] = []
+        folded: list[str] = []
+        parts: list[str] = []
+        for word in words(text):
+            s, f, p = self.word(word)
+            stems.append(s)
+            folded.append(f)
+            parts.extend(p)
+        return stems, folded, parts
+
+
+@dataclass(frozen=True)
+class _ClipText:
+    clip: Clip
+    lang: str
+    cues: list[Cue]
+    speakers: list[str]
+
+
+def _clip_texts(settings: Settings, catalogue: Catalogue, report: Report) -> Iterator[_ClipText]:
     for cutlist in catalogue.cutlists:
         lang = cutlist.film.language
         film_cues = report.cues.get((cutlist.film.id, lang), [])
         for clip in cutlist.clips:
-            transcripts[clip.id] = clip_transcript(settings, clip, lang, film_cues)
-    texts = [cue.plain for cues in transcripts.values() for cue in cues]
-    texts += [f"{c.title} {c.description}" for c in catalogue.clips]
-    vocabulary, _ = _vocabulary(texts)
-    parts_cache: dict[str, list[str]] = {}
-
-    def parts_of(text: str) -> str:
-        found = []
-        for word in words(text):
-            folded = fold(word)
-            if folded not in parts_cache:
-                parts_cache[folded] = compound_parts(folded, vocabulary)
-            found += parts_cache[folded]
-        return " ".join(found)
-
-    for cutlist in catalogue.cutlists:
-        for clip in cutlist.clips:
-            cues = transcripts[clip.id]
+            cues = clip_transcript(settings, clip, lang, film_cues)
             speakers = sorted({*clip.speakers, *(c.speaker for c in cues if c.speaker)})
-            for cue in cues:
-                text = cue.plain.replace("\n", " ")
-                yield {"kind": "cue", "clip_id": clip.id, "film_id": clip.film_id, "lang": cutlist.film.language,
-                       "themes": ",".join(clip.themes), "start_ms": cue.start_ms, "end_ms": cue.end_ms,
-                       "text": text, "speaker": cue.speaker, "exact": text, "parts": parts_of(text)}
-            transcript = " ".join(c.plain.replace("\n", " ") for c in cues)
-            theme_titles = " ".join(f"{t} {themes[t].title}" for t in clip.themes if t in themes)
-            about = f"{clip.title} {clip.description} {transcript}"
-            yield {"kind": "clip", "clip_id": clip.id, "film_id": clip.film_id, "lang": cutlist.film.language,
-                   "themes": ",".join(clip.themes), "title": clip.title, "description": clip.description,
-                   "theme_titles": theme_titles, "speaker": " ".join(speakers), "speakers": speakers,
-                   "transcript": transcript, "exact": f"{about} {theme_titles}", "parts": parts_of(about),
-                   "duration_ms": clip.duration_ms}
+            yield _ClipText(clip, lang, cues, speakers)
 
 
 def build_index(settings: Settings, catalogue: Catalogue, report: Report) -> IndexStats:
@@ -138,20 +151,18 @@ def build_index(settings: Settings, catalogue: Catalogue, report: Report) -> Ind
     name = f"v{time.time_ns()}-{os.getpid()}"
     folder = versions / name
     folder.mkdir()
-    clips = cues = 0
+    themes = {theme.id: theme for theme in catalogue.themes}
     try:
+        texts = list(_clip_texts(settings, catalogue, report))
+        all_text = [c.plain for t in texts for c in t.cues] + [f"{t.clip.title} {t.clip.description}" for t in texts]
+        vocabulary, forms = _vocabulary(all_text)
+        analysed = _Analysed(vocabulary)
+        cues, cue_parts = _write_cues(folder / CUES_DB, texts, analysed)
         ix = whoosh_index.create_in(str(folder), make_schema())
         writer = ix.writer(limitmb=256)
-        texts = []
-        for doc in documents(settings, catalogue, report):
-            writer.add_document(**doc)
-            if doc["kind"] == "clip":
-                clips += 1
-                texts.append(doc["exact"])
-            else:
-                cues += 1
+        for item in texts:
+            writer.add_document(**_clip_document(item, themes, analysed, cue_parts[item.clip.id]))
         writer.commit()
-        _, forms = _vocabulary(texts)
         (folder / "words.json").write_text(json.dumps(forms, ensure_ascii=False), encoding="utf-8")
         try:  # the version being replaced is kept KEEP_OLD_VERSIONS_S from now, not from when it was built
             os.utime(versions / (versions / CURRENT).read_text("utf-8").strip())
@@ -163,7 +174,46 @@ def build_index(settings: Settings, catalogue: Catalogue, report: Report) -> Ind
         raise
     _remove_old_versions(versions, keep=name)
     size = sum(p.stat().st_size for p in folder.iterdir())
-    return IndexStats(name, clips, cues, time.monotonic() - began, size)
+    return IndexStats(name, len(texts), cues, time.monotonic() - began, size)
+
+
+def _clip_document(item: _ClipText, themes: dict[str, Any], analysed: _Analysed,
+                   cue_parts: list[str]) -> dict[str, Any]:
+    clip = item.clip
+    transcript = " ".join(c.plain.replace("\n", " ") for c in item.cues)
+    theme_titles = " ".join(f"{t} {themes[t].title}" for t in clip.themes if t in themes)
+    about = f"{clip.title} {clip.description} {transcript}"
+    parts = analysed.text(f"{clip.title} {clip.description}")[2] + cue_parts
+    return {"clip_id": clip.id, "film_id": clip.film_id, "themes": ",".join(clip.themes), "title": clip.title,
+            "description": clip.description, "theme_titles": theme_titles, "speaker": " ".join(item.speakers),
+            "speakers": item.speakers, "transcript": transcript, "exact": f"{about} {theme_titles}",
+            "parts": " ".join(parts), "duration_ms": clip.duration_ms}
+
+
+def _write_cues(path: Path, texts: Sequence[_ClipText], analysed: _Analysed) -> tuple[int, dict[str, list[str]]]:
+    """The cue table; and per clip the compound parts of its cues (for its document)."""
+    rows = []
+    parts_by_clip: dict[str, list[str]] = {}
+    for item in texts:
+        clip_parts = parts_by_clip.setdefault(item.clip.id, [])
+        for cue in item.cues:
+            text = cue.plain.replace("\n", " ")
+            stems, folded, parts = analysed.text(text)
+            clip_parts += parts
+            speaker_stems = analysed.text(cue.speaker)[0]
+            terms = f" {' '.join({*stems, *folded, *parts, *speaker_stems})} "  # for a quick prefilter in SQL
+            rows.append((item.clip.id, cue.start_ms, cue.end_ms, cue.speaker, text,
+                         " ".join(stems), " ".join(folded), " ".join(parts), " ".join(speaker_stems), terms))
+    db = sqlite3.connect(path)
+    try:
+        db.execute("CREATE TABLE cues (clip_id TEXT, start_ms INTEGER, end_ms INTEGER, speaker TEXT, "
+                   "text TEXT, stems TEXT, folded TEXT, parts TEXT, speaker_stems TEXT, terms TEXT)")
+        db.executemany("INSERT INTO cues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.execute("CREATE INDEX cues_by_clip ON cues (clip_id, start_ms)")
+        db.commit()
+    finally:
+        db.close()
+    return len(rows), parts_by_clip
 
 
 def _remove_old_versions(versions: Path, keep: str) -> None:
@@ -174,7 +224,7 @@ def _remove_old_versions(versions: Path, keep: str) -> None:
                 shutil.rmtree(old, ignore_errors=True)
 
 
-# --- searching ------------------------------------------------------------------------------
+# --- results ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -213,27 +263,34 @@ class SearchResults:
         return asdict(self)
 
 
+# --- opening and following the current version ----------------------------------------------
+
+
 class _Version:
     """One opened index version with what queries need of it, cached."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.index = whoosh_index.open_dir(str(folder))
+        if not (folder / CUES_DB).is_file():
+            raise CatalogueError(f"the search index in {folder} is incomplete: run `catalogue index`")
         try:
             self.forms: dict[str, str] = json.loads((folder / "words.json").read_text("utf-8"))
         except (OSError, ValueError):
             self.forms = {}
-        searcher = self.index.searcher()
-        self.clip_themes = {num: tuple(filter(None, fields.get("themes", "").split(",")))
-                            for num, fields in searcher.iter_docs() if fields.get("kind") == "clip"}
-        searcher.close()
+        with self.index.searcher() as searcher:
+            self.clip_themes = {num: tuple(filter(None, fields.get("themes", "").split(",")))
+                                for num, fields in searcher.iter_docs()}
+
+    def connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(f"file:{self.folder / CUES_DB}?mode=ro", uri=True, check_same_thread=False)
 
 
 class SearchIndex:
     """Opens the current index version and follows the switch to a new one without restart.
 
-    Each thread keeps its own searcher (Whoosh searchers are not shared between threads),
-    reused until `catalogue index` makes a new version current.
+    Each thread keeps its own searcher and cue connection (neither is shared between
+    threads), reused until `catalogue index` makes a new version current.
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -257,13 +314,19 @@ class SearchIndex:
                 self._version = _Version(self.versions_dir / name)
             return self._version
 
-    def searcher(self) -> tuple[_Version, Searcher]:
+    def open(self) -> tuple[_Version, Searcher, sqlite3.Connection]:
         version = self.version()
         held = getattr(self._local, "held", None)
         if held is None or held[0] is not version:
-            held = (version, version.index.searcher())
+            if held is not None:
+                held[2].close()
+            held = (version, version.index.searcher(), version.connect())
             self._local.held = held
-        return held
+        return held  # type: ignore[no-any-return]
+
+    def searcher(self) -> tuple[_Version, Searcher]:
+        version, searcher, _ = self.open()
+        return version, searcher
 
     def synonyms(self) -> Synonyms:
         try:
@@ -275,48 +338,188 @@ class SearchIndex:
         return self._synonyms[1]
 
 
-def _word_query(word: str, fields: Sequence[tuple[str, float]], synonyms: Synonyms, fuzzy: bool) -> Query:
-    stemmed, folded = stem(word), fold(word)
-    clauses: list[Query] = [Term(name, stemmed, boost=weight) for name, weight in fields]
-    clauses.append(Term("exact", folded, boost=EXACT_BOOST))
-    clauses.append(Term("parts", stemmed, boost=PARTS_WEIGHT))
-    for other in synonyms.of(stemmed):
-        clauses += [Term(name, other, boost=weight * SYNONYM_WEIGHT) for name, weight in fields]
-    if fuzzy and len(folded) >= 4:
-        clauses.append(FuzzyTerm("exact", folded, boost=0.5, maxdist=1 if len(folded) < 8 else 2, prefixlength=1))
+# --- queries ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Word:
+    """A query word with everything it may match: its stem, folded form, synonyms, and
+    after a typo the nearby words of the index."""
+
+    text: str
+    stem: str
+    folded: str
+    synonyms: frozenset[str]
+    near: tuple[str, ...] = ()  # folded words within edit distance (typo fallback)
+
+    @classmethod
+    def of(cls, text: str, synonyms: Synonyms) -> _Word:
+        return cls(text, stem(text), fold(text), synonyms.of(stem(text)))
+
+
+def _word_query(word: _Word, *, with_synonyms: bool = True) -> Query:
+    clauses: list[Query] = [Term(name, word.stem, boost=weight) for name, weight in CLIP_FIELDS]
+    clauses.append(Term("exact", word.folded, boost=EXACT_BOOST))
+    clauses.append(Term("parts", word.stem, boost=PARTS_WEIGHT))
+    if with_synonyms:
+        for other in word.synonyms:
+            clauses += [Term(name, other, boost=weight * SYNONYM_WEIGHT) for name, weight in CLIP_FIELDS]
+    for near in word.near:
+        clauses.append(Term("exact", near, boost=FUZZY_WEIGHT))
+        clauses.append(Term("transcript", stem(near), boost=FUZZY_WEIGHT))
     return Or(clauses)
 
 
-def _phrase_query(phrase: Sequence[str], fields: Sequence[tuple[str, float]]) -> Query:
-    stems = [stem(w) for w in phrase]
-    return Or([Phrase(name, stems, boost=weight) for name, weight in fields if name != "speaker"])
+def _clip_query(query_words: Sequence[_Word], phrases: Sequence[tuple[str, ...]], *,
+                with_synonyms: bool = True) -> Query:
+    parts = [_word_query(w, with_synonyms=with_synonyms) for w in query_words]
+    for phrase in phrases:
+        stems = [stem(w) for w in phrase]
+        parts.append(Or([Phrase(name, stems, boost=weight) for name, weight in CLIP_FIELDS if name != "speaker"]))
+    return And(parts) if len(parts) > 1 else parts[0]
 
 
-def _clip_query(parsed: ParsedQuery, synonyms: Synonyms, fuzzy: bool) -> Query:
-    parts = [_word_query(w, CLIP_FIELDS, synonyms, fuzzy) for w in parsed.words]
-    parts += [_phrase_query(p, CLIP_FIELDS) for p in parsed.phrases]
-    return And([Term("kind", "clip"), *parts])
+def _near_words(searcher: Searcher, folded: str) -> tuple[str, ...]:
+    """Words of the index within a typo of `folded`: nearest first, then most used."""
+    if len(folded) < 4:
+        return ()
+    maxdist = 1 if len(folded) < 8 else 2
+    found = list(searcher.reader().terms_within("exact", folded, maxdist, prefix=1))
+    found = [w for w in found if w != folded]
+    found.sort(key=lambda w: (edit_distance(folded, w), -searcher.doc_frequency("exact", w)))
+    return tuple(found[:MAX_FUZZY_TERMS])
 
 
-def _moment_query(parsed: ParsedQuery, synonyms: Synonyms, fuzzy: bool, clip_ids: Sequence[str]) -> Query:
-    wanted: list[Query] = [_word_query(w, CUE_FIELDS, synonyms, fuzzy) for w in parsed.all_words()]
-    wanted += [Phrase("text", [stem(w) for w in p], boost=3.0) for p in parsed.phrases]
-    return And([Term("kind", "cue"), Or([Term("clip_id", c) for c in clip_ids]), Or(wanted)])
+def search(index: SearchIndex, text: str, *, theme: str | None = None, limit: int = 20,
+           offset: int = 0) -> SearchResults:
+    """Clips matching `text` (any string), best first, each with up to 3 moments in time order."""
+    version, searcher, cues_db = index.open()
+    parsed, synonyms = parse_query(text), index.synonyms()
+    theme = theme or None
+    if parsed.empty:
+        facets = Counter(t for themes in version.clip_themes.values() for t in themes)
+        return SearchResults(text, theme, 0, [], dict(facets))
+    query_words = [_Word.of(w, synonyms) for w in parsed.words]
+    scored = _scored(searcher, _clip_query(query_words, parsed.phrases))
+    suggestion, fuzzy = None, False
+    if not scored:  # nothing: forgive typos, and say what was probably meant
+        fuzzy = True
+        query_words = [_with_near(searcher, w, n < MAX_FUZZY_WORDS) for n, w in enumerate(query_words)]
+        phrase_words = [_with_near(searcher, _Word.of(w, synonyms), True) for p in parsed.phrases for w in p]
+        suggestion = _suggestion(version, parsed, [*query_words, *phrase_words])
+        scored = _scored(searcher, _clip_query(query_words, parsed.phrases))  # a phrase stays a phrase
+    facets = Counter(t for num, _ in scored for t in version.clip_themes.get(num, ()))
+    if any(w.synonyms for w in query_words):  # synonyms widen; what was typed ranks first
+        typed = set(searcher.docs_for_query(_clip_query(query_words, parsed.phrases, with_synonyms=False)))
+        scored.sort(key=lambda item: (item[0] not in typed, -item[1]))
+    if theme:
+        scored = [(num, score) for num, score in scored if theme in version.clip_themes.get(num, ())]
+    page = scored[offset:offset + limit]
+    rows = [(searcher.stored_fields(num), score) for num, score in page]
+    marked = [*query_words, *(_Word.of(w, synonyms) for p in parsed.phrases for w in p)]
+    if suggestion:
+        marked += [_Word.of(w, synonyms) for w in words(suggestion)]
+    moments = _moments(cues_db, [row["clip_id"] for row, _ in rows], parsed, marked)
+    clips = [ClipHit(id=row["clip_id"], film_id=row["film_id"], title=row["title"],
+                     description=row.get("description", ""), themes=list(filter(None, row["themes"].split(","))),
+                     speakers=list(row.get("speakers", [])), duration_ms=row.get("duration_ms", 0),
+                     score=round(score, 4), moments=moments.get(row["clip_id"], []))
+             for row, score in rows]
+    return SearchResults(text, theme, len(scored), clips, dict(facets), suggestion, fuzzy)
 
 
-def highlight(text: str, parsed: ParsedQuery, synonyms: Synonyms) -> str:
+def _scored(searcher: Searcher, query: Query) -> list[tuple[int, float]]:
+    """Every matching clip document with its score, best first: one pass gives page, total and facets."""
+    results = searcher.search(query, limit=None)
+    return [(num, score) for score, num in results.top_n]
+
+
+def _with_near(searcher: Searcher, word: _Word, allowed: bool) -> _Word:
+    if not allowed or searcher.doc_frequency("exact", word.folded):
+        return word
+    return _Word(word.text, word.stem, word.folded, word.synonyms, _near_words(searcher, word.folded))
+
+
+def _suggestion(version: _Version, parsed: ParsedQuery, query_words: Sequence[_Word]) -> str | None:
+    """The query with each unknown word replaced by the nearest word of the index."""
+    nearest = {w.text: w.near[0] for w in query_words if w.near and w.folded not in version.forms}
+    if not nearest:
+        return None
+    replaced = [version.forms.get(nearest[w], nearest[w]) if w in nearest else w for w in parsed.all_words()]
+    return " ".join(replaced)
+
+
+# --- moments ---------------------------------------------------------------------------------
+
+
+def _moments(db: sqlite3.Connection, clip_ids: Sequence[str], parsed: ParsedQuery,
+             query_words: Sequence[_Word]) -> dict[str, list[Moment]]:
+    """Per clip, the cues that match the most of the query (up to 3, in time order)."""
+    if not clip_ids:
+        return {}
+    marks = ", ".join("?" * len(clip_ids))
+    # only cues holding one of the query's terms reach Python (a cue's terms are space-delimited)
+    wanted = sorted({f" {t} " for w in query_words for t in (w.stem, w.folded, *w.synonyms, *w.near)})
+    wanted_sql = " OR ".join("instr(terms, ?)" for _ in wanted) or "0"
+    rows = db.execute(f"SELECT clip_id, start_ms, end_ms, speaker, text, stems, folded, parts, speaker_stems "
+                      f"FROM cues WHERE clip_id IN ({marks}) AND ({wanted_sql}) ORDER BY clip_id, start_ms",
+                      [*clip_ids, *wanted]).fetchall()
+    phrases = [[stem(w) for w in phrase] for phrase in parsed.phrases]
+    scored: dict[str, list[tuple[int, float, tuple[Any, ...]]]] = {}
+    for row in rows:
+        matched, score = _match_cue(row[5].split(), set(row[6].split()), set(row[7].split()), set(row[8].split()),
+                                    query_words, phrases)
+        if matched:
+            scored.setdefault(row[0], []).append((matched, score, row))
+    moments = {}
+    for clip_id, found in scored.items():
+        most = max(matched for matched, _, _ in found)  # only the cues that match the most parts of the query
+        best = sorted((item for item in found if item[0] == most), key=lambda item: -item[1])[:MOMENTS_PER_CLIP]
+        moments[clip_id] = [Moment(row[1], row[2], row[4], _mark(row[4], query_words), row[3])
+                            for _, _, row in sorted(best, key=lambda item: item[2][1])]
+    return moments
+
+
+def _match_cue(stems: list[str], folded: set[str], parts: set[str], speaker: set[str],
+               query_words: Sequence[_Word], phrases: Sequence[list[str]]) -> tuple[int, float]:
+    """How many query parts (words, phrases) a cue matches, and how well."""
+    stem_set = set(stems)
+    matched, score = 0, 0.0
+    for word in query_words:
+        if word.folded in folded:
+            matched, score = matched + 1, score + 1.5
+        elif word.stem in stem_set:
+            matched, score = matched + 1, score + 1.0
+        elif word.stem in parts:
+            matched, score = matched + 1, score + PARTS_WEIGHT
+        elif word.synonyms & stem_set:
+            matched, score = matched + 1, score + SYNONYM_WEIGHT
+        elif any(near in folded for near in word.near):
+            matched, score = matched + 1, score + FUZZY_WEIGHT
+        elif word.stem in speaker:  # said by the person asked for
+            matched, score = matched + 1, score + 0.3
+    for phrase in phrases:
+        if any(stems[i:i + len(phrase)] == phrase for i in range(len(stems) - len(phrase) + 1)):
+            matched, score = matched + 1, score + 3.0
+    return matched, score
+
+
+def _mark(text: str, query_words: Sequence[_Word]) -> str:
     """`text` escaped, with <mark> around words that match the query (its forms, synonyms,
-    a compound that starts with it). Nothing of `text` becomes markup."""
-    stems, heads = set(), set()
-    for word in parsed.all_words():
-        stems.add(stem(word))
-        stems.update(synonyms.of(stem(word)))
-        if len(word) >= 5:
-            heads.add(fold(word))
+    a compound that starts with it, a near word after a typo). Nothing of `text` becomes markup."""
+    stems: set[str] = set()
+    folded_words: set[str] = set()
+    heads: set[str] = set()
+    for word in query_words:
+        stems.add(word.stem)
+        stems.update(word.synonyms)
+        folded_words.update(word.near)
+        if len(word.folded) >= 5:
+            heads.add(word.folded)
     out, last = [], 0
     for token in exact_analyzer()(text, chars=True, mode="index"):
         folded = token.text
-        if stem(folded) in stems or any(folded.startswith(h) for h in heads):
+        if folded in folded_words or stem(folded) in stems or any(folded.startswith(h) for h in heads):
             out.append(html.escape(text[last:token.startchar]))
             out.append(f"<mark>{html.escape(text[token.startchar:token.endchar])}</mark>")
             last = token.endchar
@@ -324,84 +527,6 @@ def highlight(text: str, parsed: ParsedQuery, synonyms: Synonyms) -> str:
     return "".join(out)
 
 
-def _suggest(version: _Version, searcher: Searcher, parsed: ParsedQuery) -> str | None:
-    corrector = searcher.corrector("exact")
-    changed, words_out = False, []
-    for word in parsed.all_words():
-        folded = fold(word)
-        if folded in version.forms or len(folded) < 3:
-            words_out.append(word)
-            continue
-        candidates = corrector.suggest(folded, limit=8, maxdist=1 if len(folded) < 6 else 2, prefix=1)
-        if candidates:  # the nearest word, and of those the most used
-            best = min(candidates, key=lambda c: (edit_distance(folded, c), -searcher.doc_frequency("exact", c)))
-            words_out.append(version.forms.get(best, best))
-            changed = True
-        else:
-            words_out.append(word)
-    return " ".join(words_out) if changed else None
-
-
-def search(index: SearchIndex, text: str, *, theme: str | None = None, limit: int = 20,
-           offset: int = 0) -> SearchResults:
-    """Clips matching `text` (any string), best first, each with up to 3 moments in time order."""
-    version, searcher = index.searcher()
-    parsed, synonyms = parse_query(text), index.synonyms()
-    theme = theme or None
-    if parsed.empty:
-        facets = Counter(t for themes in version.clip_themes.values() for t in themes)
-        return SearchResults(text, theme, 0, [], dict(facets))
-    fuzzy, suggestion = False, None
-    query = _clip_query(parsed, synonyms, fuzzy=False)
-    matching = set(searcher.docs_for_query(query))
-    if not matching:
-        suggestion = _suggest(version, searcher, parsed)
-        fuzzy = True
-        query = _clip_query(parsed, synonyms, fuzzy=True)
-        matching = set(searcher.docs_for_query(query))
-    facets = Counter(t for num in matching for t in version.clip_themes.get(num, ()))
-    typed = None  # synonyms widen a query, but clips matching what was typed rank first
-    if any(synonyms.of(stem(w)) for w in parsed.words):
-        typed = set(searcher.docs_for_query(_clip_query(parsed, Synonyms(), fuzzy)))
-    if theme:
-        query = And([query, Term("themes", theme)])
-        total = facets.get(theme, 0)
-    else:
-        total = len(matching)
-    hits = _ranked(searcher, query, typed, offset + limit)[offset:] if total else []
-    clip_rows = [(hit.fields(), hit.score) for hit in hits]
-    # after a typo, mark the words of the suggestion ("vrijwilliger" for "vrijwiliger")
-    marked = parse_query(f"{text} {suggestion}") if suggestion else parsed
-    moments = _moments(searcher, parsed, marked, synonyms, fuzzy, [row["clip_id"] for row, _ in clip_rows])
-    clips = [ClipHit(id=row["clip_id"], film_id=row["film_id"], title=row["title"], description=row.get("description", ""),
-                     themes=list(filter(None, row["themes"].split(","))), speakers=list(row.get("speakers", [])),
-                     duration_ms=row.get("duration_ms", 0), score=round(score, 4),
-                     moments=moments.get(row["clip_id"], []))
-             for row, score in clip_rows]
-    return SearchResults(text, theme, total, clips, dict(facets), suggestion, fuzzy)
-
-
-def _ranked(searcher: Searcher, query: Query, first: set[int] | None, limit: int) -> list[Hit]:
-    """The best `limit` hits of `query`, those in `first` (when given) before all others."""
-    if not first:  # (Whoosh takes an empty filter for no filter)
-        return list(searcher.search(query, limit=limit))
-    hits = list(searcher.search(query, limit=limit, filter=first))
-    if len(hits) < limit:
-        hits += searcher.search(query, limit=limit - len(hits), mask=first)
-    return hits
-
-
-def _moments(searcher: Searcher, parsed: ParsedQuery, marked: ParsedQuery, synonyms: Synonyms, fuzzy: bool,
-             clip_ids: Sequence[str]) -> dict[str, list[Moment]]:
-    if not clip_ids:
-        return {}
-    best: dict[str, list[tuple[float, dict[str, Any]]]] = {}
-    for hit in searcher.search(_moment_query(parsed, synonyms, fuzzy, clip_ids), limit=None):
-        fields = hit.fields()
-        chosen = best.setdefault(fields["clip_id"], [])
-        if len(chosen) < MOMENTS_PER_CLIP:  # hits come best first
-            chosen.append((hit.score, fields))
-    return {clip_id: [Moment(f["start_ms"], f["end_ms"], f["text"], highlight(f["text"], marked, synonyms),
-                             f.get("speaker", ""))
-                      for _, f in sorted(chosen, key=lambda item: item[1]["start_ms"])]
-            for clip_id, chosen in best.items()}
+def highlight(text: str, parsed: ParsedQuery, synonyms: Synonyms) -> str:
+    """`text` escaped, with the words of `parsed` (and their synonyms) marked."""
+    return _mark(text, [_Word.of(w, synonyms) for w in parsed.all_words()])
