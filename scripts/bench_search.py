@@ -239,7 +239,7 @@ def run_size(n: int, root: Path, pool: list[str], queries: list[Query], args: ar
             t0 = time.perf_counter()
             run(*query)
             times[name].append((query[0], time.perf_counter() - t0))
-    print(f"\n### {n:,} cues: {stats.clips:,} clips, {stats.cues:,} cue documents, {len(queries)} queries, "
+    print(f"\n### {n:,} cues: {stats.clips:,} clips, {stats.cues:,} cues, {len(queries)} queries, "
           f"{args.requests} requests each\n")
     print("| engine | build s | index MB | p50 ms | p95 ms | p99 ms | queries with hits |")
     print("|---|---|---|---|---|---|---|")
