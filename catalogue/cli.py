@@ -48,7 +48,7 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 def _paths(settings: Settings, cutlists: tuple[Path, ...]) -> list[Path]:
     paths = [p.resolve() for p in cutlists] or settings.cutlist_paths()
     if not paths:
-        raise CatalogueError(f"no cut lists in {settings.media_dir}: write one (see README, 'The cut list') "
+        raise CatalogueError(f"no cut lists in {settings.media_dir}: write one (see the README, 'For editors') "
                              "or name one on the command line")
     return paths
 
