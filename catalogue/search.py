@@ -405,7 +405,9 @@ def search(index: SearchIndex, text: str, *, theme: str | None = None, limit: in
     if not scored:  # nothing: forgive typos, and say what was probably meant
         fuzzy = True
         query_words = [_with_near(searcher, w, n < MAX_FUZZY_WORDS) for n, w in enumerate(query_words)]
-        phrase_words = [_with_near(searcher, _Word.of(w, synonyms), True) for p in parsed.phrases for w in p]
+        budget = max(0, MAX_FUZZY_WORDS - len(query_words))  # typo expansion is the costly part: bounded
+        phrase_words = [_with_near(searcher, _Word.of(w, synonyms), n < budget)
+                        for n, w in enumerate(w for p in parsed.phrases for w in p)]
         suggestion = _suggestion(version, parsed, [*query_words, *phrase_words])
         scored = _scored(searcher, _clip_query(query_words, parsed.phrases))  # a phrase stays a phrase
     facets = Counter(t for num, _ in scored for t in version.clip_themes.get(num, ()))
