@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -16,7 +18,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from catalogue.errors import CatalogueError
 from catalogue.search import SearchResults, search
 from catalogue.timecode import format_clock
-from catalogue.web.state import CatalogueState, ClipView, FilmView, Snapshot
+from catalogue.web.state import CatalogueState, ClipView, Snapshot
 
 PROVIDER = "Van buddy tot community"
 EMBED_WIDTH, EMBED_HEIGHT = 640, 360
@@ -89,17 +91,15 @@ def clip_ld(request: Request, view: ClipView) -> dict[str, Any]:
     return {
         "@context": "https://schema.org", "@type": "VideoObject", "name": clip.title,
         "description": clip.description or f"Kennisclip uit {film.title}",
-        "thumbnailUrl": f"{base}{view.poster_url}", "uploadDate": _upload_date(request, view),
+        "thumbnailUrl": f"{base}{view.poster_url}", "uploadDate": _file_date(request.app.state.settings.clips_dir / f"{clip.id}.mp4"),
         "duration": duration_iso(clip.duration_ms), "contentUrl": f"{base}{view.video_url}",
         "embedUrl": f"{base}/embed/{clip.id}", "inLanguage": film.language,
         "isPartOf": {"@type": "VideoObject", "name": film.title, "url": f"{base}/films/{film.id}"},
     }
 
 
-def _upload_date(request: Request, view: ClipView) -> str:
-    import datetime
-
-    path = request.app.state.settings.clips_dir / f"{view.clip.id}.mp4"
+def _file_date(path: Path) -> str:
+    """The day an output was written (ISO 8601), for schema.org's uploadDate."""
     try:
         stamp = path.stat().st_mtime
     except OSError:
@@ -168,22 +168,12 @@ async def film_detail(request: Request) -> Response:
         "@context": "https://schema.org", "@type": "VideoObject", "name": film.film.title,
         "description": film.film.description or film.film.title, "thumbnailUrl": f"{base}{film.poster_url}",
         "contentUrl": f"{base}{film.video_url}", "inLanguage": film.film.language,
-        "uploadDate": _film_date(request, film),
+        "uploadDate": _file_date(request.app.state.settings.films_dir / f"{film.id}.mp4"),
         "hasPart": [{"@type": "Clip", "name": c.clip.title, "startOffset": c.clip.start_ms / 1000,
                      "endOffset": c.clip.end_ms / 1000, "url": f"{base}/clips/{c.id}"} for c in film.clips],
     }
     start_s = _seconds(request.query_params.get("t"), 0.0)
     return _render(request, "film_detail.html", {"film": film, "jsonld": json_ld(ld), "start_s": start_s})
-
-
-def _film_date(request: Request, film: FilmView) -> str:
-    import datetime
-
-    try:
-        stamp = (request.app.state.settings.films_dir / f"{film.id}.mp4").stat().st_mtime
-    except OSError:
-        stamp = 0
-    return datetime.datetime.fromtimestamp(stamp, datetime.UTC).date().isoformat()
 
 
 async def _search(request: Request) -> tuple[SearchResults | None, str | None]:
