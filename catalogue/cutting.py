@@ -160,7 +160,13 @@ def chapter_cues(clips: Sequence[Clip]) -> list[Cue]:
 def _ffmpeg_step(output: Path, key: dict[str, Any], work_ms: int,
                  make_args: Callable[[Path], list[str]], about: Path, span_ms: tuple[int, int] | None = None) -> Step:
     def run(tmp: Path, on_progress: ProgressCallback) -> None:
-        result = run_ffmpeg(make_args(tmp), about=about, on_progress=on_progress)
+        try:
+            result = run_ffmpeg(make_args(tmp), about=about, on_progress=on_progress)
+        except MediaError as exc:
+            if "No space left on device" not in exc.reason:
+                raise
+            raise CatalogueError(f"cannot write {output}: no space left on the device; free some space and "
+                                 "run `catalogue cut` again") from exc
         if result.progress.get("frame") == "0" or not tmp.is_file() or tmp.stat().st_size == 0:
             where = f" between {format_timecode(span_ms[0])} and {format_timecode(span_ms[1])}" if span_ms else ""
             raise MediaError(about, f"no video frame{where}: does the picture start later than the sound, "
@@ -286,6 +292,7 @@ def build(settings: Settings, jobs: Sequence[Job], *, force: bool = False, worke
     for folder in (settings.clips_dir, settings.films_dir, settings.clip_transcripts_dir,
                    settings.film_transcripts_dir):
         remove_stale_partials(folder)
+        remove_stale_partials(settings.build_dir / folder.relative_to(settings.root))  # their records
     summary = CutSummary()
     todo = [(job, pending_steps(job, records, force)) for job in jobs]
     for job, steps in todo:
@@ -306,7 +313,7 @@ def build(settings: Settings, jobs: Sequence[Job], *, force: bool = False, worke
             if not RUNNING.stopped:  # an interrupt kills every ffmpeg: not a failure to report
                 listener.job_failed(job, exc)
         except OSError as exc:
-            error = CatalogueError(f"{job.name}: cannot write {exc.filename or 'output'}: {exc.strerror}")
+            error = CatalogueError(f"cannot write {exc.filename or step.output}: {exc.strerror}")
             summary.failed[job.name] = str(error)
             listener.job_failed(job, error)
 

@@ -29,10 +29,14 @@ def atomic_path(dest: Path) -> Iterator[Path]:
 
 def write_bytes_atomic(dest: Path, data: bytes) -> None:
     with atomic_path(dest) as tmp:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            with open(tmp, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            exc.filename = exc.filename or str(dest)  # a failed write names no file: name the one written
+            raise
 
 
 def write_text_atomic(dest: Path, text: str) -> None:

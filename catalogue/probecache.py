@@ -35,7 +35,10 @@ def probe_cached(path: Path, cache_dir: Path, *, keyframes: bool = False, save: 
         info = replace(info, keyframes_ms=read_keyframes(path))
         fresh = True
     if fresh and save:
-        _save(cache, info)
+        try:
+            _save(cache, info)
+        except OSError:
+            pass  # only a cache (a full disk, say): the next run probes again
     return info
 
 

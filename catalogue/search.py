@@ -25,6 +25,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -166,9 +167,13 @@ def build_index(settings: Settings, catalogue: Catalogue, report: Report) -> Ind
         (folder / "words.json").write_text(json.dumps(forms, ensure_ascii=False), encoding="utf-8")
         try:  # the version being replaced is kept KEEP_OLD_VERSIONS_S from now, not from when it was built
             os.utime(versions / (versions / CURRENT).read_text("utf-8").strip())
-        except OSError:
-            pass  # no index yet
+        except (OSError, ValueError):
+            pass  # no index yet, or a damaged pointer
         write_text_atomic(versions / CURRENT, name)  # the switch: readers see old or new, never half
+    except OSError as exc:  # a full disk, a read-only folder: said plainly, the current index untouched
+        shutil.rmtree(folder, ignore_errors=True)
+        raise CatalogueError(f"cannot write the search index in {folder}: {exc.strerror or exc}; "
+                             "the current index is unchanged") from exc
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -266,21 +271,33 @@ class SearchResults:
 # --- opening and following the current version ----------------------------------------------
 
 
+def damaged(folder: Path, exc: BaseException) -> CatalogueError:
+    return CatalogueError(f"the search index in {folder} is damaged ({type(exc).__name__}: {exc}): "
+                          "run `catalogue index`")
+
+
 class _Version:
     """One opened index version with what queries need of it, cached."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.index = whoosh_index.open_dir(str(folder))
         if not (folder / CUES_DB).is_file():
             raise CatalogueError(f"the search index in {folder} is incomplete: run `catalogue index`")
+        try:
+            self.index = whoosh_index.open_dir(str(folder))
+            with self.index.searcher() as searcher:
+                self.clip_themes = {num: tuple(filter(None, fields.get("themes", "").split(",")))
+                                    for num, fields in searcher.iter_docs()}
+            with closing(self.connect()) as db:
+                db.execute("SELECT clip_id FROM cues LIMIT 1").fetchall()
+        except Exception as exc:  # whoosh and sqlite fail in many ways on a damaged file: none is trusted
+            raise damaged(folder, exc) from exc
         try:
             self.forms: dict[str, str] = json.loads((folder / "words.json").read_text("utf-8"))
         except (OSError, ValueError):
             self.forms = {}
-        with self.index.searcher() as searcher:
-            self.clip_themes = {num: tuple(filter(None, fields.get("themes", "").split(",")))
-                                for num, fields in searcher.iter_docs()}
+        if not isinstance(self.forms, dict):
+            self.forms = {}
 
     def connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.folder / CUES_DB}?mode=ro", uri=True, check_same_thread=False)
@@ -303,9 +320,15 @@ class SearchIndex:
 
     def _current_name(self) -> str:
         try:
-            return (self.versions_dir / CURRENT).read_text("utf-8").strip()
+            name = (self.versions_dir / CURRENT).read_text("utf-8").strip()
         except FileNotFoundError:
             raise CatalogueError(f"no search index in {self.versions_dir.parent}: run `catalogue index`") from None
+        except (OSError, ValueError):
+            name = ""
+        if not name.startswith("v") or name != Path(name).name or not (self.versions_dir / name).is_dir():
+            raise CatalogueError(f"the search index in {self.versions_dir} is damaged: {CURRENT} names no index "
+                                 "version; run `catalogue index`")
+        return name
 
     def version(self) -> _Version:
         name = self._current_name()

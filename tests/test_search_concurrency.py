@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from catalogue.cutlist import check_cutlists
+from catalogue.errors import CatalogueError
 from catalogue.probecache import probe_cached
 from catalogue.search import SearchIndex, build_index, search
 from catalogue.settings import PROJECT_DIR, Settings
@@ -176,7 +177,7 @@ def test_search_failed_rebuild_keeps_the_current_index(small_catalogue: MakeCata
         raise OSError("disk full")
 
     monkeypatch.setattr("catalogue.search.write_text_atomic", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(CatalogueError, match="disk full.*current index is unchanged"):  # said plainly
         rebuild(settings)
     assert (settings.index_dir / "CURRENT").read_text("utf-8") == current
     assert sorted(p.name for p in settings.index_dir.iterdir()) == sorted(["CURRENT", current])
