@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test browser bench clean
+.PHONY: demo test system bench clean
 
 $(BIN)/catalogue: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +15,19 @@ $(BIN)/catalogue: pyproject.toml
 demo: $(BIN)/catalogue
 	$(BIN)/catalogue demo
 
-# The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
-# As root without it, install it; elsewhere the browser tests skip and say why.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
-	  echo "chromium not installed: the browser tests will skip"; }
+# Some tests drive Debian programs: Chromium (Playwright cannot download browsers here)
+# and nginx (the deployment example). As root without them, install them; elsewhere
+# those tests skip and say why.
+SYSTEM_PACKAGES := chromium nginx-light wrk
+system:
+	@missing=""; for p in chromium nginx wrk; do command -v $$p >/dev/null 2>&1 || [ -x /usr/sbin/$$p ] || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else echo "not installed:$$missing (the tests that need them will skip)"; fi; \
+	fi
 
-test: $(BIN)/catalogue browser
+test: $(BIN)/catalogue system
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/catalogue
