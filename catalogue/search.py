@@ -21,8 +21,10 @@ import json
 import os
 import shutil
 import sqlite3
+import struct
 import threading
 import time
+import weakref
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import closing
@@ -160,7 +162,9 @@ def build_index(settings: Settings, catalogue: Catalogue, report: Report) -> Ind
         analysed = _Analysed(vocabulary)
         cues, cue_parts = _write_cues(folder / CUES_DB, texts, analysed)
         ix = whoosh_index.create_in(str(folder), make_schema())
-        writer = ix.writer(limitmb=256)
+        # compound=False: a searcher maps the segment files instead of copying them into memory
+        # (one searcher per server thread: 1.4 GB at 100k cues with compound files)
+        writer = ix.writer(limitmb=256, compound=False)
         for item in texts:
             writer.add_document(**_clip_document(item, themes, analysed, cue_parts[item.clip.id]))
         writer.commit()
@@ -288,6 +292,10 @@ class _Version:
             with self.index.searcher() as searcher:
                 self.clip_themes = {num: tuple(filter(None, fields.get("themes", "").split(",")))
                                     for num, fields in searcher.iter_docs()}
+                for name in ("exact", "transcript"):  # read the term and posting files once
+                    first = next(iter(searcher.lexicon(name)), None)
+                    if first is not None:
+                        searcher.search(Term(name, first), limit=1)
             with closing(self.connect()) as db:
                 db.execute("SELECT clip_id FROM cues LIMIT 1").fetchall()
         except Exception as exc:  # whoosh and sqlite fail in many ways on a damaged file: none is trusted
@@ -317,6 +325,13 @@ class SearchIndex:
         self._version: _Version | None = None
         self._local = threading.local()
         self._synonyms: tuple[float, Synonyms] = (-1.0, Synonyms.load(self.synonyms_path))
+        # every searcher and connection opened, so that all are closed with this object
+        self._opened: list[tuple[Searcher, sqlite3.Connection]] = []
+        self._finalizer = weakref.finalize(self, _close_all, self._opened)
+
+    def close(self) -> None:
+        """Close every searcher and cue connection of every thread."""
+        self._finalizer()
 
     def _current_name(self) -> str:
         try:
@@ -341,9 +356,13 @@ class SearchIndex:
         version = self.version()
         held = getattr(self._local, "held", None)
         if held is None or held[0] is not version:
-            if held is not None:
-                held[2].close()
-            held = (version, version.index.searcher(), version.connect())
+            opened = (version.index.searcher(), version.connect())
+            with self._lock:
+                if held is not None:  # this thread's searcher of the version replaced
+                    _close_all([(held[1], held[2])])
+                    self._opened.remove((held[1], held[2]))
+                self._opened.append(opened)
+            held = (version, *opened)
             self._local.held = held
         return held  # type: ignore[no-any-return]
 
@@ -378,6 +397,13 @@ class _Word:
     @classmethod
     def of(cls, text: str, synonyms: Synonyms) -> _Word:
         return cls(text, stem(text), fold(text), synonyms.of(stem(text)))
+
+
+def _close_all(opened: list[tuple[Searcher, sqlite3.Connection]]) -> None:
+    for searcher, connection in list(opened):
+        searcher.close()
+        connection.close()
+    opened.clear()
 
 
 def _word_query(word: _Word, *, with_synonyms: bool = True) -> Query:
@@ -417,7 +443,15 @@ def search(index: SearchIndex, text: str, *, theme: str | None = None, limit: in
            offset: int = 0) -> SearchResults:
     """Clips matching `text` (any string), best first, each with up to 3 moments in time order."""
     version, searcher, cues_db = index.open()
-    parsed, synonyms = parse_query(text), index.synonyms()
+    try:
+        return _search(version, searcher, cues_db, index.synonyms(), text, theme, limit, offset)
+    except (struct.error, EOFError, OSError, sqlite3.DatabaseError) as exc:  # damage found late
+        raise damaged(version.folder, exc) from exc
+
+
+def _search(version: _Version, searcher: Searcher, cues_db: sqlite3.Connection, synonyms: Synonyms,
+            text: str, theme: str | None, limit: int, offset: int) -> SearchResults:
+    parsed = parse_query(text)
     theme = theme or None
     if parsed.empty:
         facets = Counter(t for themes in version.clip_themes.values() for t in themes)

@@ -387,9 +387,10 @@ def _truncate(path: Path, size: int | None = None) -> None:
 
 
 INDEX_DAMAGE: dict[str, Callable[[Path], object]] = {
-    "segment truncated": _each("*.seg", lambda p: _truncate(p, 10)),
-    "segment cut in half": _each("*.seg", _truncate),
-    "segment garbled": _each("*.seg", lambda p: p.write_bytes(bytes(range(256)) * 12)),
+    "terms truncated": _each("*.trm", lambda p: _truncate(p, 10)),
+    "terms cut in half": _each("*.trm", _truncate),
+    "postings garbled": _each("*.pst", lambda p: p.write_bytes(bytes(range(256)) * 12)),
+    "stored fields cut in half": _each("*_stored.col", _truncate),
     "toc truncated": _each("*.toc", lambda p: _truncate(p, 5)),
     "toc missing": _each("*.toc", Path.unlink),
     "cues.sqlite truncated": _each("cues.sqlite", lambda p: _truncate(p, 100)),
