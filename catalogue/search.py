@@ -27,7 +27,7 @@ import time
 import weakref
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -314,8 +314,8 @@ class _Version:
 class SearchIndex:
     """Opens the current index version and follows the switch to a new one without restart.
 
-    Each thread keeps its own searcher and cue connection (neither is shared between
-    threads), reused until `catalogue index` makes a new version current.
+    Searchers and cue connections are reused from a pool (a Whoosh searcher serves one
+    thread at a time) until `catalogue index` makes a new version current.
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -323,7 +323,7 @@ class SearchIndex:
         self.synonyms_path = settings.root / "synonyms.txt"
         self._lock = threading.Lock()
         self._version: _Version | None = None
-        self._local = threading.local()
+        self._idle: list[tuple[_Version, Searcher, sqlite3.Connection]] = []  # the pool
         self._synonyms: tuple[float, Synonyms] = (-1.0, Synonyms.load(self.synonyms_path))
         # every searcher and connection opened, so that all are closed with this object
         self._opened: list[tuple[Searcher, sqlite3.Connection]] = []
@@ -352,23 +352,38 @@ class SearchIndex:
                 self._version = _Version(self.versions_dir / name)
             return self._version
 
-    def open(self) -> tuple[_Version, Searcher, sqlite3.Connection]:
-        version = self.version()
-        held = getattr(self._local, "held", None)
-        if held is None or held[0] is not version:
-            opened = (version.index.searcher(), version.connect())
-            with self._lock:
-                if held is not None:  # this thread's searcher of the version replaced
-                    _close_all([(held[1], held[2])])
-                    self._opened.remove((held[1], held[2]))
-                self._opened.append(opened)
-            held = (version, *opened)
-            self._local.held = held
-        return held  # type: ignore[no-any-return]
+    @contextmanager
+    def session(self) -> Iterator[tuple[_Version, Searcher, sqlite3.Connection]]:
+        """A searcher and cue connection of the current version, for one thread at a time.
 
-    def searcher(self) -> tuple[_Version, Searcher]:
-        version, searcher, _ = self.open()
-        return version, searcher
+        They come from a pool and go back to it, so the server's worker threads (which come
+        and go) share at most as many as run at once; those of a replaced version are closed.
+        """
+        version = self.version()
+        held = None
+        with self._lock:
+            while self._idle and held is None:
+                candidate = self._idle.pop()
+                if candidate[0] is version:
+                    held = candidate
+                else:
+                    self._discard(candidate)
+        if held is None:
+            held = (version, version.index.searcher(), version.connect())
+            with self._lock:
+                self._opened.append((held[1], held[2]))
+        try:
+            yield held
+        finally:
+            with self._lock:
+                if held[0] is self._version:
+                    self._idle.append(held)
+                else:
+                    self._discard(held)
+
+    def _discard(self, held: tuple[_Version, Searcher, sqlite3.Connection]) -> None:
+        _close_all([(held[1], held[2])])
+        self._opened.remove((held[1], held[2]))
 
     def synonyms(self) -> Synonyms:
         try:
@@ -442,11 +457,11 @@ def _near_words(searcher: Searcher, folded: str) -> tuple[str, ...]:
 def search(index: SearchIndex, text: str, *, theme: str | None = None, limit: int = 20,
            offset: int = 0) -> SearchResults:
     """Clips matching `text` (any string), best first, each with up to 3 moments in time order."""
-    version, searcher, cues_db = index.open()
-    try:
-        return _search(version, searcher, cues_db, index.synonyms(), text, theme, limit, offset)
-    except (struct.error, EOFError, OSError, sqlite3.DatabaseError) as exc:  # damage found late
-        raise damaged(version.folder, exc) from exc
+    with index.session() as (version, searcher, cues_db):
+        try:
+            return _search(version, searcher, cues_db, index.synonyms(), text, theme, limit, offset)
+        except (struct.error, EOFError, OSError, sqlite3.DatabaseError) as exc:  # damage found late
+            raise damaged(version.folder, exc) from exc
 
 
 def _search(version: _Version, searcher: Searcher, cues_db: sqlite3.Connection, synonyms: Synonyms,
