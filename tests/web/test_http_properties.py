@@ -19,8 +19,9 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 import anyio
+import httpx2
 import pytest
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -304,7 +305,10 @@ def test_raw_paths_never_fail_or_leak(site: Site, path: str, query: str, method:
 @given(path=TARGET_PATHS, query=QUERY_STRINGS)
 def test_paths_through_the_client_never_fail_or_leak(site: Site, path: str, query: str) -> None:
     # absolute: httpx reads a relative "//x" as a host
-    response = site.client.get("http://testserver" + path + (f"?{query}" if query else ""))
+    try:
+        response = site.client.get("http://testserver" + path + (f"?{query}" if query else ""))
+    except httpx2.InvalidURL:  # the client refuses to send it (e.g. a control character after '#')
+        assume(False)
     reply = Reply(response.status_code, dict(response.headers), response.content)
     event(f"status {reply.status}")
     assert_sound(site, response.request.url.path, reply)
