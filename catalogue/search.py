@@ -444,12 +444,14 @@ def _clip_query(query_words: Sequence[_Word], phrases: Sequence[tuple[str, ...]]
 
 
 def _near_words(searcher: Searcher, folded: str) -> tuple[str, ...]:
-    """Words of the index within a typo of `folded`: nearest first, then most used."""
+    """Words of the index within a typo of `folded`: nearest first, then most used.
+    One edit first (most typos, and a far cheaper automaton); two only for long words
+    that have no word one edit away."""
     if len(folded) < 4:
         return ()
-    maxdist = 1 if len(folded) < 8 else 2
-    found = list(searcher.reader().terms_within("exact", folded, maxdist, prefix=1))
-    found = [w for w in found if w != folded]
+    found = [w for w in searcher.reader().terms_within("exact", folded, 1, prefix=1) if w != folded]
+    if not found and len(folded) >= 8:
+        found = [w for w in searcher.reader().terms_within("exact", folded, 2, prefix=1) if w != folded]
     found.sort(key=lambda w: (edit_distance(folded, w), -searcher.doc_frequency("exact", w)))
     return tuple(found[:MAX_FUZZY_TERMS])
 
