@@ -8,15 +8,12 @@ only when Playwright or Chromium cannot be found at all.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import textwrap
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +28,7 @@ from catalogue.media import ffmpeg_exe
 from catalogue.probecache import probe_cached
 from catalogue.search import build_index
 from catalogue.settings import PROJECT_DIR, Settings
+from servers import free_port, healthy
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright",
@@ -140,20 +138,6 @@ class Server:
     root: Path
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return response.status == 200 and json.loads(response.read()).get("status") == "ok"
-    except (OSError, ValueError):
-        return False
-
-
 @pytest.fixture(scope="module")
 def catalogue_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small catalogue, cut and indexed in-process."""
@@ -176,7 +160,7 @@ def catalogue_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(catalogue_root: Path) -> Iterator[Server]:
     """`python -m catalogue --root … serve` in a subprocess, until the module is done."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = catalogue_root / "serve.log"
     with open(log_path, "wb") as log:
@@ -187,7 +171,7 @@ def server(catalogue_root: Path) -> Iterator[Server]:
             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         deadline = time.monotonic() + 30
-        while not _healthy(f"{base}/healthz"):
+        while not healthy(f"{base}/healthz"):
             if process.poll() is not None or time.monotonic() > deadline:
                 output = log_path.read_text(encoding="utf-8", errors="replace")
                 pytest.fail(f"the server did not come up on {base} (exit code {process.poll()}):\n{output}")

@@ -11,16 +11,13 @@ Skips when nginx is not installed.
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import textwrap
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +31,7 @@ from catalogue.probecache import probe_cached
 from catalogue.search import build_index
 from catalogue.settings import PROJECT_DIR, Settings
 from catalogue.web.app import security_headers
+from servers import free_port, healthy
 
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx")
                                        if os.access(p, os.X_OK)), None)
@@ -89,20 +87,6 @@ class Site:
     prefix: Path
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return response.status == 200 and json.loads(response.read()).get("status") == "ok"
-    except (OSError, ValueError):
-        return False
-
-
 def _stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
@@ -114,7 +98,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 def _wait(url: str, processes: dict[str, tuple[subprocess.Popen[bytes], Path]]) -> None:
     deadline = time.monotonic() + STARTUP_S
-    while not _healthy(url):
+    while not healthy(url):
         if time.monotonic() > deadline or any(p.poll() is not None for p, _ in processes.values()):
             logs = "\n".join(f"--- {name} (exit code {p.poll()}):\n{log.read_text(errors='replace')}"
                              for name, (p, log) in processes.items() if log.exists())
@@ -159,7 +143,7 @@ def catalogue_root(tmp_path_factory: pytest.TempPathFactory, gray_film: Path) ->
 @pytest.fixture(scope="module")
 def site(catalogue_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     assert NGINX is not None
-    app_port, nginx_port = _free_port(), _free_port()
+    app_port, nginx_port = free_port(), free_port()
     app = f"127.0.0.1:{app_port}"
     prefix = tmp_path_factory.mktemp("nginx-prefix")
     (prefix / "logs").mkdir()
