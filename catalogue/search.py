@@ -16,8 +16,8 @@ Design, from measurements on these 2-core machines (scripts/bench_search.py):
 
 from __future__ import annotations
 
+import bisect
 import html
-import json
 import os
 import shutil
 import sqlite3
@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh import scoring
+from whoosh.automata import lev
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
@@ -54,16 +56,17 @@ MAX_FUZZY_WORDS, MAX_FUZZY_TERMS = 6, 8
 
 # (field, weight) for ranking clips: a title or theme match outweighs a passing word
 CLIP_FIELDS = (("title", 4.0), ("theme_titles", 3.0), ("description", 1.5), ("speaker", 1.0), ("transcript", 1.0))
-EXACT_BOOST, SYNONYM_WEIGHT, PARTS_WEIGHT, FUZZY_WEIGHT = 1.5, 0.5, 0.6, 0.5
+PHRASE_FIELDS = tuple((name, weight) for name, weight in CLIP_FIELDS if name != "speaker")
+SYNONYM_WEIGHT, PARTS_WEIGHT, FUZZY_WEIGHT = 0.5, 0.6, 0.5
 
 
 def make_schema() -> Schema:
-    dutch, exact = dutch_analyzer(), exact_analyzer()
+    dutch = dutch_analyzer()
     return Schema(
         clip_id=ID(stored=True), film_id=ID(stored=True), themes=KEYWORD(stored=True, commas=True),
         title=TEXT(analyzer=dutch, stored=True), description=TEXT(analyzer=dutch, stored=True),
         theme_titles=TEXT(analyzer=dutch), speaker=TEXT(analyzer=dutch), transcript=TEXT(analyzer=dutch),
-        exact=TEXT(analyzer=exact, phrase=False), parts=TEXT(analyzer=dutch, phrase=False),
+        parts=TEXT(analyzer=dutch, phrase=False),
         speakers=STORED(), duration_ms=STORED(),
     )
 
@@ -157,10 +160,11 @@ def build_index(settings: Settings, catalogue: Catalogue, report: Report) -> Ind
     themes = {theme.id: theme for theme in catalogue.themes}
     try:
         texts = list(_clip_texts(settings, catalogue, report))
-        all_text = [c.plain for t in texts for c in t.cues] + [f"{t.clip.title} {t.clip.description}" for t in texts]
+        all_text = ([c.plain for t in texts for c in t.cues] + [f"{t.clip.title} {t.clip.description}" for t in texts]
+                    + [f"{theme.id} {theme.title}" for theme in catalogue.themes])
         vocabulary, forms = _vocabulary(all_text)
         analysed = _Analysed(vocabulary)
-        cues, cue_parts = _write_cues(folder / CUES_DB, texts, analysed)
+        cues, cue_parts = _write_cues(folder / CUES_DB, texts, analysed, forms)
         ix = whoosh_index.create_in(str(folder), make_schema())
         # compound=False: a searcher maps the segment files instead of copying them into memory
         # (one searcher per server thread: 1.4 GB at 100k cues with compound files)
@@ -168,7 +172,6 @@ def build_index(settings: Settings, catalogue: Catalogue, report: Report) -> Ind
         for item in texts:
             writer.add_document(**_clip_document(item, themes, analysed, cue_parts[item.clip.id]))
         writer.commit()
-        (folder / "words.json").write_text(json.dumps(forms, ensure_ascii=False), encoding="utf-8")
         try:  # the version being replaced is kept KEEP_OLD_VERSIONS_S from now, not from when it was built
             os.utime(versions / (versions / CURRENT).read_text("utf-8").strip())
         except (OSError, ValueError):
@@ -191,16 +194,17 @@ def _clip_document(item: _ClipText, themes: dict[str, Any], analysed: _Analysed,
     clip = item.clip
     transcript = " ".join(c.plain.replace("\n", " ") for c in item.cues)
     theme_titles = " ".join(f"{t} {themes[t].title}" for t in clip.themes if t in themes)
-    about = f"{clip.title} {clip.description} {transcript}"
     parts = analysed.text(f"{clip.title} {clip.description}")[2] + cue_parts
     return {"clip_id": clip.id, "film_id": clip.film_id, "themes": ",".join(clip.themes), "title": clip.title,
             "description": clip.description, "theme_titles": theme_titles, "speaker": " ".join(item.speakers),
-            "speakers": item.speakers, "transcript": transcript, "exact": f"{about} {theme_titles}",
+            "speakers": item.speakers, "transcript": transcript,
             "parts": " ".join(parts), "duration_ms": clip.duration_ms}
 
 
-def _write_cues(path: Path, texts: Sequence[_ClipText], analysed: _Analysed) -> tuple[int, dict[str, list[str]]]:
-    """The cue table; and per clip the compound parts of its cues (for its document)."""
+def _write_cues(path: Path, texts: Sequence[_ClipText], analysed: _Analysed,
+                forms: dict[str, str]) -> tuple[int, dict[str, list[str]]]:
+    """The cue table and the word table (each folded word of the catalogue, as most often
+    written: typo matching and suggestions); and per clip the compound parts of its cues."""
     rows = []
     parts_by_clip: dict[str, list[str]] = {}
     for item in texts:
@@ -219,6 +223,8 @@ def _write_cues(path: Path, texts: Sequence[_ClipText], analysed: _Analysed) -> 
                    "text TEXT, stems TEXT, folded TEXT, parts TEXT, speaker_stems TEXT, terms TEXT)")
         db.executemany("INSERT INTO cues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.execute("CREATE INDEX cues_by_clip ON cues (clip_id, start_ms)")
+        db.execute("CREATE TABLE words (folded TEXT PRIMARY KEY, written TEXT) WITHOUT ROWID")
+        db.executemany("INSERT INTO words VALUES (?, ?)", sorted(forms.items()))
         db.commit()
     finally:
         db.close()
@@ -280,35 +286,88 @@ def damaged(folder: Path, exc: BaseException) -> CatalogueError:
                           "run `catalogue index`")
 
 
+class _Lengths(scoring.BM25F):
+    """Whoosh's BM25F, with each field's document lengths read from the index once and kept.
+
+    Whoosh reads a length from the file for every matching document of every query term:
+    a third of a search's time at 100,000 cues. The lengths are per segment, which an index
+    version never changes, so one list per (segment, field) serves every later search.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lengths: dict[tuple[str, str], list[int]] = {}
+
+    def lengths(self, reader: Any, fieldname: str) -> list[int]:
+        """The field's length in each document of a segment reader."""
+        key = (reader.segment().segment_id(), fieldname)
+        lengths = self._lengths.get(key)
+        if lengths is None:  # two threads may both read it: the same list, no lock needed
+            lengths = [reader.doc_field_length(d, fieldname, 1) for d in range(reader.doc_count_all())]
+            self._lengths[key] = lengths
+        return lengths
+
+    def scorer(self, searcher: Searcher, fieldname: str, text: bytes, qf: int = 1) -> scoring.BaseScorer:
+        scorer = super().scorer(searcher, fieldname, text, qf)
+        if isinstance(scorer, scoring.BM25FScorer) and hasattr(searcher.reader(), "segment"):
+            scorer.dfl = self.lengths(searcher.reader(), fieldname).__getitem__
+        return scorer
+
+
 class _Version:
     """One opened index version with what queries need of it, cached."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.weighting = _Lengths()
         if not (folder / CUES_DB).is_file():
             raise CatalogueError(f"the search index in {folder} is incomplete: run `catalogue index`")
         try:
             self.index = whoosh_index.open_dir(str(folder))
-            with self.index.searcher() as searcher:
+            with self.searcher() as searcher:
                 self.clip_themes = {num: tuple(filter(None, fields.get("themes", "").split(",")))
                                     for num, fields in searcher.iter_docs()}
-                for name in ("exact", "transcript"):  # read the term and posting files once
+                for name in ("transcript", "parts"):  # read the term and posting files once
                     first = next(iter(searcher.lexicon(name)), None)
                     if first is not None:
                         searcher.search(Term(name, first), limit=1)
+                reader = searcher.reader()
+                if hasattr(reader, "segment"):  # read each scored field's lengths now, not in a search
+                    for name, _ in CLIP_FIELDS:
+                        self.weighting.lengths(reader, name)
             with closing(self.connect()) as db:
                 db.execute("SELECT clip_id FROM cues LIMIT 1").fetchall()
+                # folded word -> as written; sorted, for the typo automaton
+                self.forms: dict[str, str] = dict(db.execute("SELECT folded, written FROM words ORDER BY folded"))
         except Exception as exc:  # whoosh and sqlite fail in many ways on a damaged file: none is trusted
             raise damaged(folder, exc) from exc
-        try:
-            self.forms: dict[str, str] = json.loads((folder / "words.json").read_text("utf-8"))
-        except (OSError, ValueError):
-            self.forms = {}
-        if not isinstance(self.forms, dict):
-            self.forms = {}
+        self.words = list(self.forms)
 
     def connect(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.folder / CUES_DB}?mode=ro", uri=True, check_same_thread=False)
+
+    def searcher(self) -> Searcher:
+        return self.index.searcher(weighting=self.weighting)
+
+    def words_within(self, folded: str, maxdist: int) -> list[str]:
+        """Words of the catalogue (folded) within `maxdist` edits of `folded` that share its first letter.
+
+        Whoosh's `terms_within` walks the same automaton over a field's term file on disk, a seek
+        per step (~7 ms at 100,000 cues); the word list held in memory makes each step a bisect.
+        """
+        found, ordered = [], self.words
+        dfa = lev.levenshtein_automaton(folded, maxdist, prefix=1).to_dfa()
+        match = dfa.next_valid_string("")
+        while match:
+            at = bisect.bisect_left(ordered, match)
+            if at == len(ordered):
+                break
+            key = ordered[at]
+            if key == match:
+                found.append(key)
+                key += "\0"
+            match = dfa.next_valid_string(key)
+        return found
 
 
 class SearchIndex:
@@ -369,7 +428,7 @@ class SearchIndex:
                 else:
                     self._discard(candidate)
         if held is None:
-            held = (version, version.index.searcher(), version.connect())
+            held = (version, version.searcher(), version.connect())
             with self._lock:
                 self._opened.append((held[1], held[2]))
         try:
@@ -421,38 +480,128 @@ def _close_all(opened: list[tuple[Searcher, sqlite3.Connection]]) -> None:
     opened.clear()
 
 
-def _word_query(word: _Word, *, with_synonyms: bool = True) -> Query:
-    clauses: list[Query] = [Term(name, word.stem, boost=weight) for name, weight in CLIP_FIELDS]
-    clauses.append(Term("exact", word.folded, boost=EXACT_BOOST))
-    clauses.append(Term("parts", word.stem, boost=PARTS_WEIGHT))
-    if with_synonyms:
-        for other in word.synonyms:
-            clauses += [Term(name, other, boost=weight * SYNONYM_WEIGHT) for name, weight in CLIP_FIELDS]
+def _word_terms(word: _Word) -> Iterator[tuple[str, str, float, bool]]:
+    """(field, term, weight, typed) for every term a query word may match; typed is False
+    for its synonyms, which widen a query but rank after what was typed."""
+    for name, weight in CLIP_FIELDS:
+        yield name, word.stem, weight, True
+    yield "parts", word.stem, PARTS_WEIGHT, True
+    for other in word.synonyms:
+        for name, weight in CLIP_FIELDS:
+            yield name, other, weight * SYNONYM_WEIGHT, False
     for near in word.near:
-        clauses.append(Term("exact", near, boost=FUZZY_WEIGHT))
-        clauses.append(Term("transcript", stem(near), boost=FUZZY_WEIGHT))
-    return Or(clauses)
+        for name, weight in CLIP_FIELDS:
+            yield name, stem(near), weight * FUZZY_WEIGHT, True
 
 
-def _clip_query(query_words: Sequence[_Word], phrases: Sequence[tuple[str, ...]], *,
-                with_synonyms: bool = True) -> Query:
-    parts = [_word_query(w, with_synonyms=with_synonyms) for w in query_words]
+def _word_scores(searcher: Searcher, weighting: scoring.BM25F, word: _Word) -> tuple[dict[int, float], set[int]]:
+    """The clips a query word matches with their BM25F scores, and those it matches as typed.
+
+    The same sums as Whoosh's `Or([Term(field, term, boost=weight), ...])` under BM25F, read
+    straight from each term's postings: Whoosh's matcher tree scores a posting at ~2 us, this
+    loop at a fraction of that, and a word is one pass however many fields it is looked up in.
+    """
+    scores: dict[int, float] = {}
+    typed: set[int] = set()
+    b, k1 = weighting.B, weighting.K1
+    for name, term, weight, is_typed in _word_terms(word):
+        if not searcher.doc_frequency(name, term):
+            continue
+        idf = searcher.idf(name, term) * weight * (k1 + 1)
+        avgfl = searcher.avg_field_length(name) or 1
+        for leaf, offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            lengths = weighting.lengths(reader, name)
+            postings = reader.postings(name, term)
+            while postings.is_active():
+                doc, tf = postings.id(), postings.weight()
+                num = doc + offset
+                scores[num] = scores.get(num, 0.0) + idf * tf / (tf + k1 * ((1 - b) + b * lengths[doc] / avgfl))
+                if is_typed:
+                    typed.add(num)
+                postings.next()
+    return scores, typed
+
+
+def _phrase_scores(searcher: Searcher, weighting: scoring.BM25F, phrase: Sequence[str]) -> dict[int, float]:
+    """The clips saying the phrase's words in a row (in any of their forms) in a field, scored
+    like its words would be with the phrase's count as their frequency.
+
+    Whoosh's `Phrase` gives the same clips but matches spans at ~27 us a candidate clip (one
+    that has every word somewhere); reading the positions only where every word is present,
+    and comparing them as sets, is several times cheaper.
+    """
+    stems = [stem(w) for w in phrase]
+    b, k1 = weighting.B, weighting.K1
+    scores: dict[int, float] = {}
+    for name, weight in PHRASE_FIELDS:
+        frequencies = [searcher.doc_frequency(name, s) for s in stems]
+        if not all(frequencies):
+            continue
+        factors = [searcher.idf(name, s) * weight * (k1 + 1) for s in stems]
+        avgfl = searcher.avg_field_length(name) or 1
+        for leaf, offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            lengths = weighting.lengths(reader, name)
+            matchers = [reader.postings(name, s) for s in stems]
+            rarest_first = [m for _, _, m in sorted(zip(frequencies, range(len(stems)), matchers))]
+            for doc in _all_present(rarest_first):
+                starts = set(matchers[0].value_as("positions"))
+                for shift, matcher in enumerate(matchers[1:], start=1):
+                    starts &= {p - shift for p in matcher.value_as("positions")}
+                if starts:
+                    tf = len(starts)
+                    norm = tf / (tf + k1 * ((1 - b) + b * lengths[doc] / avgfl))
+                    scores[doc + offset] = scores.get(doc + offset, 0.0) + sum(factors) * norm
+    return scores
+
+
+def _all_present(matchers: Sequence[Any]) -> Iterator[int]:
+    """Each document id in every one of the posting lists (leapfrogging), each matcher left on it."""
+    lead = matchers[0]
+    while lead.is_active():
+        doc = lead.id()
+        for matcher in matchers[1:]:
+            matcher.skip_to(doc)
+            if not matcher.is_active():
+                return
+            if matcher.id() != doc:
+                doc = matcher.id()
+                break
+        else:
+            yield doc
+            lead.next()
+            continue
+        lead.skip_to(doc)
+
+
+def _clip_scores(searcher: Searcher, weighting: scoring.BM25F, query_words: Sequence[_Word],
+                 phrases: Sequence[tuple[str, ...]]) -> tuple[list[tuple[int, float]], set[int]]:
+    """Every clip matching all query words and phrases, best first (one pass gives the page,
+    the total and the facets), and the clips matching without the help of synonyms."""
+    parts = [_word_scores(searcher, weighting, w) for w in query_words]
     for phrase in phrases:
-        stems = [stem(w) for w in phrase]
-        parts.append(Or([Phrase(name, stems, boost=weight) for name, weight in CLIP_FIELDS if name != "speaker"]))
-    return And(parts) if len(parts) > 1 else parts[0]
+        found = _phrase_scores(searcher, weighting, phrase)
+        parts.append((found, set(found)))
+    parts.sort(key=lambda part: len(part[0]))  # intersect from the rarest
+    scores, typed = parts[0]
+    scores = dict(scores)
+    for other, other_typed in parts[1:]:
+        scores = {num: score + other[num] for num, score in scores.items() if num in other}
+        typed &= other_typed
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0])), typed
 
 
-def _near_words(searcher: Searcher, folded: str) -> tuple[str, ...]:
+def _near_words(version: _Version, searcher: Searcher, folded: str) -> tuple[str, ...]:
     """Words of the index within a typo of `folded`: nearest first, then most used.
     One edit first (most typos, and a far cheaper automaton); two only for long words
     that have no word one edit away."""
     if len(folded) < 4:
         return ()
-    found = [w for w in searcher.reader().terms_within("exact", folded, 1, prefix=1) if w != folded]
+    found = [w for w in version.words_within(folded, 1) if w != folded]
     if not found and len(folded) >= 8:
-        found = [w for w in searcher.reader().terms_within("exact", folded, 2, prefix=1) if w != folded]
-    found.sort(key=lambda w: (edit_distance(folded, w), -searcher.doc_frequency("exact", w)))
+        found = [w for w in version.words_within(folded, 2) if w != folded]
+    found.sort(key=lambda w: (edit_distance(folded, w), -searcher.doc_frequency("transcript", stem(w)), w))
     return tuple(found[:MAX_FUZZY_TERMS])
 
 
@@ -474,19 +623,18 @@ def _search(version: _Version, searcher: Searcher, cues_db: sqlite3.Connection, 
         facets = Counter(t for themes in version.clip_themes.values() for t in themes)
         return SearchResults(text, theme, 0, [], dict(facets))
     query_words = [_Word.of(w, synonyms) for w in parsed.words]
-    scored = _scored(searcher, _clip_query(query_words, parsed.phrases))
+    scored, typed = _clip_scores(searcher, version.weighting, query_words, parsed.phrases)
     suggestion, fuzzy = None, False
     if not scored:  # nothing: forgive typos, and say what was probably meant
         fuzzy = True
-        query_words = [_with_near(searcher, w, n < MAX_FUZZY_WORDS) for n, w in enumerate(query_words)]
+        query_words = [_with_near(version, searcher, w, n < MAX_FUZZY_WORDS) for n, w in enumerate(query_words)]
         budget = max(0, MAX_FUZZY_WORDS - len(query_words))  # typo expansion is the costly part: bounded
-        phrase_words = [_with_near(searcher, _Word.of(w, synonyms), n < budget)
+        phrase_words = [_with_near(version, searcher, _Word.of(w, synonyms), n < budget)
                         for n, w in enumerate(w for p in parsed.phrases for w in p)]
         suggestion = _suggestion(version, parsed, [*query_words, *phrase_words])
-        scored = _scored(searcher, _clip_query(query_words, parsed.phrases))  # a phrase stays a phrase
+        scored, typed = _clip_scores(searcher, version.weighting, query_words, parsed.phrases)  # a phrase stays one
     facets = Counter(t for num, _ in scored for t in version.clip_themes.get(num, ()))
     if any(w.synonyms for w in query_words):  # synonyms widen; what was typed ranks first
-        typed = set(searcher.docs_for_query(_clip_query(query_words, parsed.phrases, with_synonyms=False)))
         scored.sort(key=lambda item: (item[0] not in typed, -item[1]))
     if theme:
         scored = [(num, score) for num, score in scored if theme in version.clip_themes.get(num, ())]
@@ -495,7 +643,7 @@ def _search(version: _Version, searcher: Searcher, cues_db: sqlite3.Connection, 
     marked = [*query_words, *(_Word.of(w, synonyms) for p in parsed.phrases for w in p)]
     if suggestion:
         marked += [_Word.of(w, synonyms) for w in words(suggestion)]
-    moments = _moments(cues_db, [row["clip_id"] for row, _ in rows], parsed, marked)
+    moments = _moments(cues_db, [row["clip_id"] for row, _ in rows], parsed, query_words, marked)
     clips = [ClipHit(id=row["clip_id"], film_id=row["film_id"], title=row["title"],
                      description=row.get("description", ""), themes=list(filter(None, row["themes"].split(","))),
                      speakers=list(row.get("speakers", [])), duration_ms=row.get("duration_ms", 0),
@@ -504,16 +652,10 @@ def _search(version: _Version, searcher: Searcher, cues_db: sqlite3.Connection, 
     return SearchResults(text, theme, len(scored), clips, dict(facets), suggestion, fuzzy)
 
 
-def _scored(searcher: Searcher, query: Query) -> list[tuple[int, float]]:
-    """Every matching clip document with its score, best first: one pass gives page, total and facets."""
-    results = searcher.search(query, limit=None)
-    return [(num, score) for score, num in results.top_n]
-
-
-def _with_near(searcher: Searcher, word: _Word, allowed: bool) -> _Word:
-    if not allowed or searcher.doc_frequency("exact", word.folded):
+def _with_near(version: _Version, searcher: Searcher, word: _Word, allowed: bool) -> _Word:
+    if not allowed or word.folded in version.forms:
         return word
-    return _Word(word.text, word.stem, word.folded, word.synonyms, _near_words(searcher, word.folded))
+    return _Word(word.text, word.stem, word.folded, word.synonyms, _near_words(version, searcher, word.folded))
 
 
 def _suggestion(version: _Version, parsed: ParsedQuery, query_words: Sequence[_Word]) -> str | None:
@@ -529,29 +671,34 @@ def _suggestion(version: _Version, parsed: ParsedQuery, query_words: Sequence[_W
 
 
 def _moments(db: sqlite3.Connection, clip_ids: Sequence[str], parsed: ParsedQuery,
-             query_words: Sequence[_Word]) -> dict[str, list[Moment]]:
-    """Per clip, the cues that match the most of the query (up to 3, in time order)."""
+             query_words: Sequence[_Word], marked: Sequence[_Word]) -> dict[str, list[Moment]]:
+    """Per clip, the cues that match the most of the query (up to 3, in time order), with the
+    words of `marked` marked."""
     if not clip_ids:
         return {}
-    marks = ", ".join("?" * len(clip_ids))
-    # only cues holding one of the query's terms reach Python (a cue's terms are space-delimited)
-    wanted = sorted({f" {t} " for w in query_words for t in (w.stem, w.folded, *w.synonyms, *w.near)})
-    wanted_sql = " OR ".join("instr(terms, ?)" for _ in wanted) or "0"
-    rows = db.execute(f"SELECT clip_id, start_ms, end_ms, speaker, text, stems, folded, parts, speaker_stems "
-                      f"FROM cues WHERE clip_id IN ({marks}) AND ({wanted_sql}) ORDER BY clip_id, start_ms",
-                      [*clip_ids, *wanted]).fetchall()
     phrases = [[stem(w) for w in phrase] for phrase in parsed.phrases]
+    # only cues holding a query word (in one of its forms) or all words of a phrase reach Python;
+    # a cue's terms are space-delimited
+    wanted = sorted({f" {t} " for w in query_words for t in (w.stem, w.folded, *w.synonyms, *w.near)})
+    conditions = ["instr(terms, ?)"] * len(wanted)
+    for phrase in phrases:
+        conditions.append("(" + " AND ".join(["instr(terms, ?)"] * len(phrase)) + ")")
+        wanted += [f" {s} " for s in phrase]
+    marks = ", ".join("?" * len(clip_ids))
+    rows = db.execute(f"SELECT clip_id, start_ms, end_ms, speaker, text, stems, folded, parts, speaker_stems "
+                      f"FROM cues WHERE clip_id IN ({marks}) AND ({' OR '.join(conditions) or '0'}) "
+                      f"ORDER BY clip_id, start_ms", [*clip_ids, *wanted]).fetchall()
     scored: dict[str, list[tuple[int, float, tuple[Any, ...]]]] = {}
     for row in rows:
         matched, score = _match_cue(row[5].split(), set(row[6].split()), set(row[7].split()), set(row[8].split()),
-                                    query_words, phrases)
+                                    marked, phrases)
         if matched:
             scored.setdefault(row[0], []).append((matched, score, row))
     moments = {}
     for clip_id, found in scored.items():
         most = max(matched for matched, _, _ in found)  # only the cues that match the most parts of the query
         best = sorted((item for item in found if item[0] == most), key=lambda item: -item[1])[:MOMENTS_PER_CLIP]
-        moments[clip_id] = [Moment(row[1], row[2], row[4], _mark(row[4], query_words), row[3])
+        moments[clip_id] = [Moment(row[1], row[2], row[4], _mark(row[4], marked), row[3])
                             for _, _, row in sorted(best, key=lambda item: item[2][1])]
     return moments
 
