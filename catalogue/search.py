@@ -2,14 +2,16 @@
 
 Design, from measurements on these 2-core machines (scripts/bench_search.py):
 - Whoosh holds one document per clip (title, description, themes, speakers, the whole
-  transcript, its unstemmed words and compound parts). Ranking, facets and the total
-  come from one scoring pass over those documents.
+  transcript and its compound parts). Ranking, facets and the total come from one
+  scoring pass over those documents, which reads the postings directly rather than
+  through Whoosh's query matchers (the same BM25F sums at a fraction of the cost).
 - The cues live beside it, one row per cue in a SQLite table of the same index version
   (clip, time, speaker, text, and the cue's stems, folded words and compound parts,
   analysed once at build time). The moments of the clips on the page are read from
   there and matched with set operations: no second Whoosh query, no re-analysis, and
   only the shown cues are highlighted (escaped here: only the <mark> tags are markup).
   A Whoosh document per cue made the 100,000-cue build 46 s instead of a few seconds.
+  The same file holds the catalogue's words, for typo matching in memory.
 - Each build makes a new version folder and then switches a pointer file atomically,
   so a reader sees the old or the new index, never half of one.
 """

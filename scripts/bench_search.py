@@ -250,9 +250,11 @@ def run_size(n: int, root: Path, pool: list[str], queries: list[Query], args: ar
         print(f"| {name} | {s:.2f} | {size / 1e6:.1f} | {p[name][0]:.2f} | {p[name][1]:.2f} | {p[name][2]:.2f} "
               f"| {found[name]}/{len(queries)} |")
     ratio = p["Whoosh"][1] / p["FTS5"][1]
-    print(f"\nWhoosh/FTS5: p95 x{ratio:.1f} (target <= 2: {'met' if ratio <= 2 else 'NOT met'}), "
+    at_target = n >= 100_000  # both targets are set at 100,000 cues
+    verdict = lambda ok: ("met" if ok else "NOT met") if at_target else "set at 100k cues"  # noqa: E731
+    print(f"\nWhoosh/FTS5: p95 x{ratio:.1f} (target <= 2: {verdict(ratio <= 2)}), "
           f"p95 vs FTS5+facets x{p['Whoosh'][1] / p['FTS5+facets'][1]:.1f}, build x{whoosh_build / fts_build_s:.1f}; "
-          f"Whoosh build {whoosh_build:.1f} s (target < 10 s at 100k: {'met' if whoosh_build < 10 else 'NOT met'})\n")
+          f"Whoosh build {whoosh_build:.1f} s (target < 10 s: {verdict(whoosh_build < 10)})\n")
     print("| query kind | n | Whoosh p50 / p95 ms | FTS5 p50 / p95 ms |")
     print("|---|---|---|---|")
     for kind in dict.fromkeys(k for k, *_ in queries):

@@ -136,6 +136,9 @@ class CatalogueState:
         self.settings = settings
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
+        # transcript file -> ((mtime_ns, size), its cues): a clip page is read far more often
+        # than its transcript changes
+        self._cues: dict[Path, tuple[tuple[int, int], tuple[Cue, ...]]] = {}
 
     def _stamp(self) -> tuple[tuple[str, int], ...]:
         s = self.settings
@@ -157,11 +160,24 @@ class CatalogueState:
                 self._snapshot = build_snapshot(self.settings, report, catalogue, stamp)
             return self._snapshot
 
-    def cues(self, view: ClipView, lang: str | None = None) -> list[Cue]:
-        """The clip's transcript in one language (the film's own by default)."""
+    def cues(self, view: ClipView, lang: str | None = None) -> tuple[Cue, ...]:
+        """The clip's transcript in one language (the film's own by default); none when the
+        file is missing or unreadable. Parsed once per version of the file."""
         lang = lang or view.film.language
         path = self.settings.clip_transcripts_dir / f"{view.clip.id}.{lang}.vtt"
         try:
-            return read_cues(path)
+            info = path.stat()
+        except OSError:
+            return ()
+        key = (info.st_mtime_ns, info.st_size)
+        cached = self._cues.get(path)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        try:
+            cues = tuple(read_cues(path))
         except CatalogueError:
-            return []
+            cues = ()
+        if len(self._cues) >= 4096:  # clips come and go: stay bounded
+            self._cues.clear()
+        self._cues[path] = (key, cues)
+        return cues

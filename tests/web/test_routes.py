@@ -11,6 +11,7 @@ import html
 import json
 import os
 import re
+import shutil
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -537,6 +538,27 @@ def test_clip_page_transcript_facts_and_film_link(client: TestClient) -> None:
     facts = page.find("dl", class_="facts")
     assert [dd.text() for dd in facts.find_all("dd")] == ["0:02", "Rekrutering", "Sara"]
     assert page.find("a", href="/films/testfilm?t=0.8").text() == "Bekijk in de film"
+
+
+def test_clip_page_follows_its_transcript_file_when_it_changes(site: Site, tmp_path: Path) -> None:
+    shutil.copytree(site.root, tmp_path / "site", symlinks=True)
+    settings = Settings(root=tmp_path / "site")
+    vtt = settings.clip_transcripts_dir / "eerste.nl.vtt"
+    with TestClient(create_app(settings), base_url=BASE) as client:
+        def shown() -> list[str]:
+            page = client.get("/clips/eerste")
+            assert page.status_code == 200
+            return [c.plain for c in page.context["cues"]]  # type: ignore[attr-defined]
+
+        assert shown() == ["Een buddy & een nieuwkomer"] == shown()  # the second from what was read once
+        vtt.write_text("WEBVTT\n\n00:00.500 --> 00:01.500\nEen nieuwe zin\n", encoding="utf-8")
+        os.utime(vtt, ns=(vtt.stat().st_mtime_ns + 10**9,) * 2)  # a later mtime, however coarse the clock
+        assert shown() == ["Een nieuwe zin"]
+        vtt.write_text("WEBVTT\n\nkapot --> 00:01.500\nx\n", encoding="utf-8")
+        os.utime(vtt, ns=(vtt.stat().st_mtime_ns + 10**9,) * 2)
+        assert shown() == []  # a broken transcript: the page without one, not an error
+        vtt.unlink()
+        assert shown() == []
 
 
 def test_clip_page_json_ld_is_a_video_object_part_of_the_film(client: TestClient) -> None:
