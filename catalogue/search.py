@@ -52,6 +52,7 @@ from catalogue.subtitles import clip_cues, read_cues
 
 CURRENT = "CURRENT"
 CUES_DB = "cues.sqlite"
+INDEX_FORMAT = 2  # cues.sqlite's user_version; a version of another format is rebuilt, not read
 MOMENTS_PER_CLIP = 3
 KEEP_OLD_VERSIONS_S = 300  # a reader may still be inside a replaced version for this long
 MAX_FUZZY_WORDS, MAX_FUZZY_TERMS = 6, 8
@@ -225,6 +226,7 @@ def _write_cues(path: Path, texts: Sequence[_ClipText], analysed: _Analysed,
                    "text TEXT, stems TEXT, folded TEXT, parts TEXT, speaker_stems TEXT, terms TEXT)")
         db.executemany("INSERT INTO cues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.execute("CREATE INDEX cues_by_clip ON cues (clip_id, start_ms)")
+        db.execute(f"PRAGMA user_version = {INDEX_FORMAT}")
         db.execute("CREATE TABLE words (folded TEXT PRIMARY KEY, written TEXT) WITHOUT ROWID")
         db.executemany("INSERT INTO words VALUES (?, ?)", sorted(forms.items()))
         db.commit()
@@ -288,6 +290,10 @@ def damaged(folder: Path, exc: BaseException) -> CatalogueError:
                           "run `catalogue index`")
 
 
+class _OtherFormat(Exception):
+    pass
+
+
 class _Lengths(scoring.BM25F):
     """Whoosh's BM25F, with each field's document lengths read from the index once and kept.
 
@@ -338,9 +344,15 @@ class _Version:
                     for name, _ in CLIP_FIELDS:
                         self.weighting.lengths(reader, name)
             with closing(self.connect()) as db:
+                (made,) = db.execute("PRAGMA user_version").fetchone()
+                if made != INDEX_FORMAT:
+                    raise _OtherFormat(made)
                 db.execute("SELECT clip_id FROM cues LIMIT 1").fetchall()
                 # folded word -> as written; sorted, for the typo automaton
                 self.forms: dict[str, str] = dict(db.execute("SELECT folded, written FROM words ORDER BY folded"))
+        except _OtherFormat as exc:
+            raise CatalogueError(f"the search index in {folder} was made by another version of catalogue "
+                                 f"(format {exc.args[0]}, this one reads {INDEX_FORMAT}): run `catalogue index`") from None
         except Exception as exc:  # whoosh and sqlite fail in many ways on a damaged file: none is trusted
             raise damaged(folder, exc) from exc
         self.words = list(self.forms)

@@ -407,6 +407,7 @@ INDEX_DAMAGE: dict[str, Callable[[Path], object]] = {
     "cues.sqlite empty": _each("cues.sqlite", lambda p: _truncate(p, 0)),
     "cues.sqlite missing": _each("cues.sqlite", Path.unlink),
     "cues.sqlite without its words": _each("cues.sqlite", lambda p: _sql(p, "DROP TABLE words")),
+    "index of an older format": _each("cues.sqlite", lambda p: _sql(p, "PRAGMA user_version = 1")),
     "CURRENT names a missing folder": lambda root: (root / ".catalogue/index/CURRENT").write_text("v123-gone"),
     "CURRENT empty": lambda root: (root / ".catalogue/index/CURRENT").write_text(""),
     "CURRENT garbled": lambda root: (root / ".catalogue/index/CURRENT").write_bytes(b"\xae\x00\xff../.."),
