@@ -208,19 +208,30 @@ def _print_results(results: Any) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--workers", "-w", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes; about one per CPU core for a class at once.")
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int) -> None:
+def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     """Run the web catalogue (uvicorn) until interrupted.
 
     Pages, search, embeds and the API read the root's cut lists, outputs and index;
-    a new index (`catalogue index`) is picked up without a restart.
+    a new index (`catalogue index`) is picked up without a restart. For many
+    viewers, run one worker per core and put nginx in front (deploy/README.md).
     """
+    import os
+
     import uvicorn
 
     from catalogue.web.app import create_app
 
-    click.echo(f"Serving {settings.root} on http://{host}:{port} (Ctrl+C stops)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", server_header=False)
+    click.echo(f"Serving {settings.root} on http://{host}:{port}"
+               + (f" with {workers} workers" if workers > 1 else "") + " (Ctrl+C stops)")
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "server_header": False}
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+    else:  # each worker process makes its own app, from the root passed in the environment
+        os.environ["CATALOGUE_ROOT"] = str(settings.root)
+        uvicorn.run("catalogue.web.app:app_from_environment", factory=True, workers=workers, **options)
 
 
 @cli.command()

@@ -14,14 +14,15 @@ What it does:
    stay the demo's: they need cut lists and cut files) and its own search index of 100,000 synthetic cues
    built with scripts/bench_search.py's make_catalogue (5,000 clips that exist only in the index, so
    /api/search answers from 100k cues while the pages show the demo's clips).
-2. Starts `python -m catalogue --root R serve` on a free 127.0.0.1 port (one uvicorn process).
+2. Starts `python -m catalogue --root R serve --workers N` on a free 127.0.0.1 port (--workers, default
+   2: one uvicorn worker process per core of these machines, as deploy/README.md advises).
 3. Run 1, mixed load: --connections keep-alive connections for --duration seconds, each picking its
    next request from a weighted mix: home, theme page, clip page, search page, /api/search (varied
    queries from the demo's own transcripts: terms, two-term AND, phrases, prefixes, typos, theme
    filters, no-hit words), oEmbed, a clip's VTT, and video Range requests at random offsets of random
    clip files (64 KB to 1 MB each). Reports per kind: count, req/s, p50/p95/p99 ms, non-2xx/206
    responses and failed requests (connection errors, timeouts, bad responses), and the server's
-   peak memory (VmHWM of the uvicorn process, /proc/PID/status).
+   memory: the sum over its processes of each one's peak (VmHWM, /proc/PID/status).
 4. Run 2: the same load while `catalogue index` rebuilds the index twice (with --synthetic: the
    100k-cue index is rebuilt twice with catalogue.search.build_index, the function behind
    `catalogue index`, since `catalogue index` would replace it with the demo's). Target: zero failures.
@@ -36,8 +37,8 @@ Why two load generators: the mixed runs need a latency breakdown per request kin
 kind and an exact mix; wrk's Lua hooks cannot tie a response to its request when a thread drives many
 connections, so the mixed load is a Python asyncio client (raw streams, HTTP/1.1 keep-alive, no HTTP
 library in the way). On a 2-core machine it takes CPU the server needs, so its own CPU time is printed;
-the server (one uvicorn process, one core) stays the bottleneck as long as the client's CPU share is
-well under one core. Raw throughput comparisons need a client much faster than nginx: that is wrk
+the server stays the bottleneck as long as the client's CPU share is small (printed beside the
+server's). Raw throughput comparisons need a client much faster than nginx: that is wrk
 (C, epoll), run once per target with identical arguments.
 
 Prints Markdown tables. Exit status 1 when a target is missed (failures or 5xx, page/search p95 >=
@@ -86,9 +87,18 @@ def catalogue(root: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
                           check=True, **kwargs)
 
 
+def index_readable(root: Path) -> bool:
+    """Whether this catalogue's search index answers (an index of an older format does not)."""
+    return subprocess.run([PYTHON, "-m", "catalogue", "--root", str(root), "search", "buddy"], cwd=PROJECT,
+                          capture_output=True).returncode == 0
+
+
 def ensure_demo(root: Path) -> None:
     if (root / ".catalogue" / "index").exists() and any((root / "media" / "clips").glob("*.mp4")):
         print(f"Demo catalogue: reusing {root}")
+        if not index_readable(root):
+            print("Demo catalogue: re-indexing (the index is damaged or of an older format)", flush=True)
+            catalogue(root, "index", stdout=subprocess.DEVNULL)
         return
     print(f"Demo catalogue: building in {root} (about 3 minutes the first time) ...", flush=True)
     catalogue(root, "demo", "--no-serve", stdout=subprocess.DEVNULL)
@@ -123,7 +133,7 @@ def ensure_synthetic(demo: Path) -> Path:
             link.symlink_to(demo / name, target_is_directory=True)
     if (root / ".catalogue" / "probe").exists() is False and (demo / ".catalogue" / "probe").exists():
         shutil.copytree(demo / ".catalogue" / "probe", root / ".catalogue" / "probe")
-    if not (root / ".catalogue" / "index").exists():
+    if not (root / ".catalogue" / "index").exists() or not index_readable(root):
         print("Synthetic index: building 100,000 cues ...", flush=True)
         subprocess.run(synthetic_index_cmd(root), cwd=PROJECT, check=True)
     else:
@@ -167,9 +177,41 @@ def proc_status(pid: int, key: str) -> int:
     return 0
 
 
+def proc_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (the server's worker processes)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                todo += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass
+    return found
+
+
+def tree_status(pid: int, key: str) -> int:
+    """A /proc status value in kB summed over the process tree (VmHWM: the sum of each one's peak)."""
+    total = 0
+    for member in proc_tree(pid):
+        try:
+            total += proc_status(member, key)
+        except OSError:
+            pass  # it ended meanwhile
+    return total
+
+
 def proc_cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds of `pid` and its live descendants."""
+    total = 0.0
+    for member in proc_tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 # --- the request mix -----------------------------------------------------------------------------
@@ -375,7 +417,7 @@ def print_mixed(title: str, stats: Stats, elapsed: float, extra: dict, server: s
     print(f"| **all** | {total + fail_total} | {total / elapsed:.0f} | {pct(all_lat, 50):.1f} | {pct(all_lat, 95):.1f} "
           f"| {pct(all_lat, 99):.1f} | {bad_total} | {fail_total} |")
     print(f"\n{elapsed:.1f} s, {stats.bytes / elapsed / 1e6:.1f} MB/s of bodies; server peak memory (VmHWM) "
-          f"{proc_status(server.pid, 'VmHWM') / 1024:.0f} MB, now {proc_status(server.pid, 'VmRSS') / 1024:.0f} MB; "
+          f"{tree_status(server.pid, 'VmHWM') / 1024:.0f} MB, now {tree_status(server.pid, 'VmRSS') / 1024:.0f} MB; "
           f"CPU: server {extra['server_cpu']:.0%} of a core, load generator {extra['client_cpu']:.0%}.")
     for line in extra.get("notes", []):
         print(line)
@@ -544,6 +586,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="5 s mixed runs, 3 s wrk runs (smoke test)")
     parser.add_argument("--skip-media", action="store_true", help="no wrk/nginx comparison")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2, help="server processes (catalogue serve --workers)")
     args = parser.parse_args()
     if args.quick:
         args.duration, args.media_seconds = 5.0, 3
@@ -554,7 +597,8 @@ def main() -> int:
     port = free_port()
     host = f"127.0.0.1:{port}"
     base = f"http://{host}"
-    server = subprocess.Popen([PYTHON, "-m", "catalogue", "--root", str(root), "serve", "--port", str(port)],
+    server = subprocess.Popen([PYTHON, "-m", "catalogue", "--root", str(root), "serve", "--port", str(port),
+                               "--workers", str(args.workers)],
                               cwd=PROJECT, stdout=subprocess.DEVNULL)
     missed: list[str] = []
     try:
@@ -564,11 +608,16 @@ def main() -> int:
         print(f"Root: {root}{' (100,000-cue synthetic index; pages, VTT and video from the demo)' if args.synthetic else ''}. "
               f"{len(mix.clips)} clips, {len(mix.themes)} themes, {len(mix.vtts)} VTT files, {len(mix.videos)} video files, "
               f"{len(mix.queries)} distinct queries. Mix (weights): " + ", ".join(f"{k} {v}" for k, v in MIX.items())
-              + f". Machine: {os.cpu_count()} CPUs; one uvicorn process.")
+              + f". Machine: {os.cpu_count()} CPUs; `catalogue serve --workers {args.workers}`.")
         # warm-up: every page kind once, so the first run does not time template compilation
         for i in range(40):
             kind, path, headers = mix.pick(random.Random(i))
-            urllib.request.urlopen(urllib.request.Request(base + path, headers=headers), timeout=30).read()
+            try:
+                urllib.request.urlopen(urllib.request.Request(base + path, headers=headers), timeout=30).read()
+            except urllib.error.URLError as exc:
+                print(f"Error: the warm-up request GET {path} failed ({exc}); the server is not ready for a "
+                      "load test", file=sys.stderr)
+                return 1
 
         stats, elapsed, extra = run_mixed("run 1", server, port, mix, args, args.seed)
         missed += print_mixed("Run 1: mixed load", stats, elapsed, extra, server)
@@ -601,7 +650,8 @@ def main() -> int:
         if not args.skip_media:
             with tempfile.TemporaryDirectory(prefix="loadtest-") as tmp:
                 missed += media_comparison(demo, port, Path(tmp), args)
-        print(f"\nServer peak memory over all runs (VmHWM): {proc_status(server.pid, 'VmHWM') / 1024:.0f} MB")
+        print(f"\nServer peak memory over all runs (VmHWM, summed over its processes): "
+              f"{tree_status(server.pid, 'VmHWM') / 1024:.0f} MB")
     finally:
         stop(server)
     print("\n## Targets\n")

@@ -69,6 +69,11 @@ class MediaFiles(StaticFiles):
         return response
 
 
+def app_from_environment() -> Starlette:
+    """The app for `$CATALOGUE_ROOT`: what each worker of `catalogue serve --workers N` runs."""
+    return create_app(Settings.from_env())
+
+
 def create_app(settings: Settings) -> Starlette:
     templates = Jinja2Templates(directory=str(settings.templates_dir))
     templates.env.filters["clock"] = format_clock

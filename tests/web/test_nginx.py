@@ -157,7 +157,7 @@ def site(catalogue_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         with open(app_log, "wb") as log:
             processes["catalogue serve"] = (subprocess.Popen(
                 [sys.executable, "-m", "catalogue", "--root", str(catalogue_root), "serve",
-                 "--host", "127.0.0.1", "--port", str(app_port)],
+                 "--host", "127.0.0.1", "--port", str(app_port), "--workers", "2"],  # as deploy/README.md
                 cwd=PROJECT_DIR, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"}), app_log)
         nginx_log = prefix / "nginx.out"

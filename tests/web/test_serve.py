@@ -1,0 +1,56 @@
+"""`catalogue serve` as a real process on loopback: several workers, and stopping cleanly."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from servers import free_port, healthy
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads worker processes from /proc")
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def workers(pid: int) -> list[int]:
+    """The server's worker processes (uvicorn spawns them with multiprocessing)."""
+    return [c for c in children(pid) if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_serve_with_two_workers_answers_and_stops_with_all_of_them(tmp_path: Path, stop: signal.Signals) -> None:
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "catalogue", "--root", str(tmp_path), "serve",
+                               "--port", str(port), "--workers", "2"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not (healthy(f"http://127.0.0.1:{port}/healthz") and len(workers(server.pid)) == 2):
+            assert server.poll() is None and time.monotonic() < deadline, server.stderr.read().decode()  # type: ignore[union-attr]
+            time.sleep(0.2)
+        running = workers(server.pid)
+        for _ in range(20):  # new connections, spread over the workers by the kernel
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
+                assert page.status == 200 and b"Er zijn nog geen films" in page.read()
+        server.send_signal(stop)
+        out, err = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    assert b"with 2 workers" in out
+    assert b"Traceback" not in err, err.decode()
+    assert server.returncode == 0, err.decode()
+    time.sleep(0.5)
+    assert not [pid for pid in running if Path(f"/proc/{pid}").exists()
+                and b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]  # no worker outlives it
