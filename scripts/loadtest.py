@@ -29,7 +29,7 @@ What it does:
 5. Media throughput with wrk (scripts/loadtest/media.lua), --media-seconds each, same connections:
    `Range: bytes=0-` (what a <video> sends first) and random 64 KB seeks, over every clip file, against
    (a) nginx alone serving <root>/media/clips (a minimal generated config: worker_processes auto,
-   sendfile, no access log),
+   sendfile, no access log; no tcp_nopush, which holds the last packet of a 64 KB answer ~40 ms),
    (b) the app alone, (c) the app behind the shipped deploy/nginx.conf when that file exists.
    Prints MB/s, req/s and the ratios to nginx.
 
@@ -448,7 +448,6 @@ events {{ worker_connections 4096; }}
 http {{
     access_log off;
     sendfile on;
-    tcp_nopush on;
     keepalive_requests 1000000;
     client_body_temp_path {prefix}/body;
     proxy_temp_path {prefix}/proxy;
