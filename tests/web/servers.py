@@ -1,10 +1,17 @@
-"""Helpers for tests that start real servers on loopback (uvicorn, nginx)."""
+"""Helpers for tests that talk to the app: real servers on loopback (uvicorn, nginx), or
+one raw request straight into the ASGI app."""
 
 from __future__ import annotations
 
 import json
 import socket
 import urllib.request
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+import anyio
+from starlette.applications import Starlette
 
 
 def free_port() -> int:
@@ -21,3 +28,47 @@ def healthy(url: str) -> bool:
             return response.status == 200 and json.loads(response.read()).get("status") == "ok"
     except (OSError, ValueError):
         return False
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def asgi_request(app: Starlette, target: bytes, headers: list[tuple[bytes, bytes]], method: str = "GET") -> Reply:
+    """One request into the ASGI app with the scope uvicorn would build from `target`."""
+    raw_path, _, query = target.partition(b"?")
+    path = unquote(raw_path.decode("ascii"))
+
+    async def run() -> Reply:
+        done = anyio.Event()
+        sent: list[dict[str, Any]] = []
+        asked = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal asked
+            if not asked:
+                asked = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await done.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                done.set()
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+                 "scheme": "http", "path": path, "raw_path": raw_path, "query_string": query,
+                 "root_path": "", "headers": [(b"host", b"testserver"), *headers],
+                 "client": ("127.0.0.1", 1234), "server": ("testserver", 80)}
+        await app(scope, receive, send)  # type: ignore[arg-type]
+        start = sent[0]
+        assert start["type"] == "http.response.start"
+        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+        return Reply(start["status"], {k.decode("latin-1").lower(): v.decode("latin-1")
+                                       for k, v in start["headers"]}, body)
+
+    return anyio.run(run)

@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,13 +21,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from catalogue.cutlist import check_cutlists
-from catalogue.cutting import build, plan_cut
 from catalogue.media import ffmpeg_exe
-from catalogue.probecache import probe_cached
-from catalogue.search import build_index
-from catalogue.settings import PROJECT_DIR, Settings
+from catalogue.settings import PROJECT_DIR
 from servers import free_port, healthy
+from sites import build_site
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright",
@@ -115,12 +111,6 @@ ENGLISH_CUES = [
 ]
 
 
-def _write_vtt(path: Path, cues: list[tuple[str, str, str]]) -> None:
-    lines = ["WEBVTT", ""] + [line for start, end, text in cues for line in (f"{start} --> {end}", text, "")]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
-
-
 def _make_film(path: Path) -> None:
     """A moving test pattern with a tone: H.264 + AAC, 640×360, 25 fps, a keyframe every 2 s."""
     subprocess.run([
@@ -142,18 +132,9 @@ class Server:
 def catalogue_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small catalogue, cut and indexed in-process."""
     root = tmp_path_factory.mktemp("browser-site")
-    (root / "media").mkdir()
-    _make_film(root / "media" / "film.mp4")
-    _write_vtt(root / "transcripts" / "film.nl.vtt", DUTCH_CUES)
-    _write_vtt(root / "transcripts" / "film.en.vtt", ENGLISH_CUES)
-    (root / "media" / "film.toml").write_text(textwrap.dedent(CUTLIST).lstrip(), encoding="utf-8")
-    settings = Settings(root=root)
-    report = check_cutlists(settings.cutlist_paths(), lambda p: probe_cached(p, settings.probe_dir))
-    jobs, unplannable = plan_cut(settings, report.catalogue(), report)
-    assert not unplannable
-    summary = build(settings, jobs)
-    assert not summary.failed, summary.failed
-    build_index(settings, report.catalogue(), report)
+    film = tmp_path_factory.mktemp("browser-film") / "film.mp4"
+    _make_film(film)
+    build_site(root, film, CUTLIST, {"film.nl.vtt": DUTCH_CUES, "film.en.vtt": ENGLISH_CUES})
     return root
 
 

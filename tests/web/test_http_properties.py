@@ -11,14 +11,10 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-import textwrap
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, unquote
 
-import anyio
 import httpx2
 import pytest
 from hypothesis import HealthCheck, assume, event, example, given, settings
@@ -26,12 +22,10 @@ from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from catalogue.cutlist import check_cutlists
-from catalogue.cutting import build, plan_cut
-from catalogue.probecache import probe_cached
-from catalogue.search import build_index
 from catalogue.settings import Settings
 from catalogue.web.app import create_app
+from servers import Reply, asgi_request
+from sites import build_site
 
 SECRET = "GEHEIM-7d1e5b-nooit-serveren"
 CUTLIST = '''
@@ -76,17 +70,7 @@ class Site:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, gray_film: Path) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("http-site")
-    (root / "media").mkdir()
-    (root / "media" / "film.mp4").write_bytes(gray_film.read_bytes())
-    (root / "transcripts").mkdir()
-    (root / "transcripts" / "film.nl.vtt").write_text(VTT, encoding="utf-8")
-    (root / "media" / "film.toml").write_text(textwrap.dedent(CUTLIST).lstrip(), encoding="utf-8")
-    settings = Settings(root=root)
-    report = check_cutlists(settings.cutlist_paths(), lambda p: probe_cached(p, settings.probe_dir))
-    jobs, unplannable = plan_cut(settings, report.catalogue(), report)
-    summary = build(settings, jobs)
-    assert not unplannable and not summary.failed, (unplannable, summary.failed)
-    build_index(settings, report.catalogue(), report)
+    settings = build_site(root, gray_film, CUTLIST, {"film.nl.vtt": VTT})
     secret = root / "geheim.txt"
     secret.write_text(SECRET, encoding="utf-8")
     (settings.clips_dir / "lek.mp4").symlink_to(secret)
@@ -102,50 +86,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, gray_film: Path) -> Iterator[
     app = create_app(settings)
     with TestClient(app, base_url="http://testserver", raise_server_exceptions=False) as client:
         yield Site(settings, app, client, served, outside)
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-
-def asgi_request(app: Starlette, target: bytes, headers: list[tuple[bytes, bytes]], method: str = "GET") -> Reply:
-    """One request into the ASGI app with the scope uvicorn would build from `target`."""
-    raw_path, _, query = target.partition(b"?")
-    path = unquote(raw_path.decode("ascii"))
-
-    async def run() -> Reply:
-        done = anyio.Event()
-        sent: list[dict[str, Any]] = []
-        asked = False
-
-        async def receive() -> dict[str, Any]:
-            nonlocal asked
-            if not asked:
-                asked = True
-                return {"type": "http.request", "body": b"", "more_body": False}
-            await done.wait()
-            return {"type": "http.disconnect"}
-
-        async def send(message: dict[str, Any]) -> None:
-            sent.append(message)
-            if message["type"] == "http.response.body" and not message.get("more_body"):
-                done.set()
-
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-                 "scheme": "http", "path": path, "raw_path": raw_path, "query_string": query,
-                 "root_path": "", "headers": [(b"host", b"testserver"), *headers],
-                 "client": ("127.0.0.1", 1234), "server": ("testserver", 80)}
-        await app(scope, receive, send)  # type: ignore[arg-type]
-        start = sent[0]
-        assert start["type"] == "http.response.start"
-        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-        return Reply(start["status"], {k.decode("latin-1").lower(): v.decode("latin-1")
-                                       for k, v in start["headers"]}, body)
-
-    return anyio.run(run)
 
 
 # --- what every reply must satisfy --------------------------------------------------------------

@@ -16,7 +16,6 @@ import pwd
 import shutil
 import subprocess
 import sys
-import textwrap
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,13 +24,10 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from catalogue.cutlist import check_cutlists
-from catalogue.cutting import build, plan_cut
-from catalogue.probecache import probe_cached
-from catalogue.search import build_index
-from catalogue.settings import PROJECT_DIR, Settings
+from catalogue.settings import PROJECT_DIR
 from catalogue.web.app import security_headers
 from servers import free_port, healthy
+from sites import build_site
 
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx")
                                        if os.access(p, os.X_OK)), None)
@@ -118,19 +114,7 @@ def render_conf(root: Path, listen: str, app: str) -> str:
 @pytest.fixture(scope="module")
 def catalogue_root(tmp_path_factory: pytest.TempPathFactory, gray_film: Path) -> Path:
     root = tmp_path_factory.mktemp("nginx-site")
-    (root / "media").mkdir()
-    shutil.copyfile(gray_film, root / "media" / "film.mp4")
-    vtt = ["WEBVTT", ""] + [line for start, end, text in CUES for line in (f"{start} --> {end}", text, "")]
-    (root / "transcripts").mkdir()
-    (root / "transcripts" / "film.nl.vtt").write_text("\n".join(vtt), encoding="utf-8")
-    (root / "media" / "film.toml").write_text(textwrap.dedent(CUTLIST).lstrip(), encoding="utf-8")
-    settings = Settings(root=root)
-    report = check_cutlists(settings.cutlist_paths(), lambda p: probe_cached(p, settings.probe_dir))
-    jobs, unplannable = plan_cut(settings, report.catalogue(), report)
-    assert not unplannable
-    summary = build(settings, jobs)
-    assert not summary.failed, summary.failed
-    build_index(settings, report.catalogue(), report)
+    build_site(root, gray_film, CUTLIST, {"film.nl.vtt": CUES})
     # links in the served folders that point out of them: neither the app nor nginx follows them
     secret = root / "secret.txt"
     secret.write_bytes(SECRET)

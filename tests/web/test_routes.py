@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -20,18 +19,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
-import anyio
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from catalogue.cutlist import check_cutlists
-from catalogue.cutting import build, plan_cut
-from catalogue.probecache import probe_cached
-from catalogue.search import build_index
 from catalogue.settings import Settings
 from catalogue.web.app import create_app
 from catalogue.web.routes import duration_iso
+from servers import asgi_request
+from sites import build_site
 
 HOSTILE = "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
 RAW_MARKUP = ("<script>alert(1)", "<img src=x")
@@ -120,20 +116,7 @@ class Site:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, gray_film: Path) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("site")
-    (root / "media").mkdir()
-    (root / "media" / "film.mp4").write_bytes(gray_film.read_bytes())
-    vtt = ["WEBVTT", ""] + [line for start, end, text in DUTCH_CUES for line in (f"{start} --> {end}", text, "")]
-    (root / "transcripts").mkdir()
-    (root / "transcripts" / "film.nl.vtt").write_text("\n".join(vtt), encoding="utf-8")
-    (root / "transcripts" / "film.en.srt").write_text(ENGLISH_SRT, encoding="utf-8")
-    (root / "media" / "film.toml").write_text(textwrap.dedent(CUTLIST).lstrip(), encoding="utf-8")
-    settings = Settings(root=root)
-    report = check_cutlists(settings.cutlist_paths(), lambda p: probe_cached(p, settings.probe_dir))
-    jobs, unplannable = plan_cut(settings, report.catalogue(), report)
-    assert not unplannable
-    summary = build(settings, jobs)
-    assert not summary.failed, summary.failed
-    build_index(settings, report.catalogue(), report)
+    settings = build_site(root, gray_film, CUTLIST, {"film.nl.vtt": DUTCH_CUES, "film.en.srt": ENGLISH_SRT})
     # what must never be served: a file beside the outputs, reachable through symlinks inside them
     secret = root / "geheim.txt"
     secret.write_text(SECRET, encoding="utf-8")
@@ -283,38 +266,6 @@ def assert_sound_page(text: str) -> Element:
     for img in page.find_all("img"):
         assert "alt" in img.attrs, img.attrs
     return page
-
-
-def asgi_get(app: Starlette, path: str) -> tuple[int, bytes]:
-    """GET a raw path (`..` and all) straight into the ASGI app, as a careless proxy might pass it."""
-
-    async def run() -> tuple[int, bytes]:
-        done = anyio.Event()
-        sent: list[dict[str, Any]] = []
-        asked = False
-
-        async def receive() -> dict[str, Any]:
-            nonlocal asked
-            if not asked:
-                asked = True
-                return {"type": "http.request", "body": b"", "more_body": False}
-            await done.wait()
-            return {"type": "http.disconnect"}
-
-        async def send(message: dict[str, Any]) -> None:
-            sent.append(message)
-            if message["type"] == "http.response.body" and not message.get("more_body"):
-                done.set()
-
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-                 "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-                 "root_path": "", "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 1234),
-                 "server": ("testserver", 80)}
-        await app(scope, receive, send)  # type: ignore[arg-type]
-        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-        return sent[0]["status"], body
-
-    return anyio.run(run)
 
 
 # --- every page -----------------------------------------------------------------------------
@@ -1033,7 +984,8 @@ def test_traversal_attempts_are_404_and_serve_nothing_from_outside(site: Site, c
                                   "/static/../../pyproject.toml", "/media/clips/./../../geheim.txt",
                                   "/media/clips/buiten/../../../geheim.txt"])
 def test_raw_dot_dot_paths_are_404_and_serve_nothing_from_outside(site: Site, path: str) -> None:
-    status, body = asgi_get(site.app, path)
+    reply = asgi_request(site.app, path.encode(), [])  # `..` and all, as a careless proxy might pass it
+    status, body = reply.status, reply.body
     assert status == 404
     for leak in LEAKS:
         assert leak.encode() not in body
@@ -1041,8 +993,8 @@ def test_raw_dot_dot_paths_are_404_and_serve_nothing_from_outside(site: Site, pa
 
 def test_the_raw_request_helper_does_serve_files_inside(site: Site) -> None:
     """The traversal test above means something: the same helper gets a real file."""
-    status, body = asgi_get(site.app, "/transcripts/clips/eerste.nl.vtt")
-    assert status == 200 and body.startswith(b"WEBVTT")
+    reply = asgi_request(site.app, b"/transcripts/clips/eerste.nl.vtt", [])
+    assert reply.status == 200 and reply.body.startswith(b"WEBVTT")
 
 
 # --- helpers --------------------------------------------------------------------------------
