@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test system bench clean
+.PHONY: demo test system bench load corpus clean
 
 $(BIN)/catalogue: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ test: $(BIN)/catalogue system
 bench: $(BIN)/catalogue
 	$(BIN)/python scripts/bench_cut.py
 	$(BIN)/python scripts/bench_search.py
+
+# Issue 5's reports, one command each from a fresh clone: `make load ARGS=--synthetic`
+# for search over 100,000 cues; `make corpus` needs ../shared/corpus.
+load: $(BIN)/catalogue system
+	$(BIN)/python scripts/loadtest.py $(ARGS)
+
+corpus: $(BIN)/catalogue
+	$(BIN)/python scripts/corpus_report.py --jobs 2 $(ARGS)
 
 clean:
 	rm -rf $(VENV) .catalogue media/clips media/films transcripts/clips transcripts/films \
