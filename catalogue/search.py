@@ -38,7 +38,7 @@ from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.automata import lev
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.query import And, Or, Phrase, Query, Term
+from whoosh.query import Term
 from whoosh.searching import Searcher
 
 from catalogue.analysis import (ParsedQuery, Synonyms, compound_parts, dutch_analyzer, edit_distance,

@@ -10,7 +10,6 @@ no viewer would report.
 from __future__ import annotations
 
 import codecs
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass

@@ -40,7 +40,6 @@ import os
 import platform
 import pstats
 import random
-import re
 import shutil
 import sqlite3
 import statistics

@@ -17,7 +17,7 @@ import pytest
 
 from catalogue import cutting
 from catalogue.cutlist import check_cutlists
-from catalogue.cutting import (ENCODER, build, chapter_cues, copy_start_ms, encode_args, frame_seek_us,
+from catalogue.cutting import (build, chapter_cues, copy_start_ms, encode_args, frame_seek_us,
                                plan_cut, target_size)
 from catalogue.errors import MediaError
 from catalogue.media import ffmpeg_exe, probe, read_keyframes

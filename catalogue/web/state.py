@@ -12,7 +12,7 @@ from pathlib import Path
 from catalogue.cutlist import Catalogue, Report, check_cutlists
 from catalogue.cutting import target_size
 from catalogue.errors import CatalogueError
-from catalogue.model import Clip, Cue, CutList, Film, Theme
+from catalogue.model import Clip, Cue, Film, Theme
 from catalogue.probecache import probe_cached
 from catalogue.settings import Settings
 from catalogue.subtitles import read_cues
