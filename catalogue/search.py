@@ -506,6 +506,7 @@ def _word_terms(word: _Word) -> Iterator[tuple[str, str, float, bool]]:
     for near in word.near:
         for name, weight in CLIP_FIELDS:
             yield name, stem(near), weight * FUZZY_WEIGHT, True
+        yield "parts", stem(near), PARTS_WEIGHT * FUZZY_WEIGHT, True
 
 
 def _word_scores(searcher: Searcher, weighting: scoring.BM25F, word: _Word) -> tuple[dict[int, float], set[int]]:
@@ -641,9 +642,10 @@ def _search(version: _Version, searcher: Searcher, cues_db: sqlite3.Connection, 
     suggestion, fuzzy = None, False
     if not scored:  # nothing: forgive typos, and say what was probably meant
         fuzzy = True
-        query_words = [_with_near(version, searcher, w, n < MAX_FUZZY_WORDS) for n, w in enumerate(query_words)]
+        query_words = [_with_near(version, searcher, synonyms, w, n < MAX_FUZZY_WORDS)
+                       for n, w in enumerate(query_words)]
         budget = max(0, MAX_FUZZY_WORDS - len(query_words))  # typo expansion is the costly part: bounded
-        phrase_words = [_with_near(version, searcher, _Word.of(w, synonyms), n < budget)
+        phrase_words = [_with_near(version, searcher, synonyms, _Word.of(w, synonyms), n < budget)
                         for n, w in enumerate(w for p in parsed.phrases for w in p)]
         suggestion = _suggestion(version, parsed, [*query_words, *phrase_words])
         scored, typed = _clip_scores(searcher, version.weighting, query_words, parsed.phrases)  # a phrase stays one
@@ -666,10 +668,14 @@ def _search(version: _Version, searcher: Searcher, cues_db: sqlite3.Connection, 
     return SearchResults(text, theme, len(scored), clips, dict(facets), suggestion, fuzzy)
 
 
-def _with_near(version: _Version, searcher: Searcher, word: _Word, allowed: bool) -> _Word:
+def _with_near(version: _Version, searcher: Searcher, synonyms: Synonyms, word: _Word, allowed: bool) -> _Word:
+    """`word` with the words of the index a typo away, and their synonyms: a forgiven typo
+    finds what the word it stands for finds."""
     if not allowed or word.folded in version.forms:
         return word
-    return _Word(word.text, word.stem, word.folded, word.synonyms, _near_words(version, searcher, word.folded))
+    near = _near_words(version, searcher, word.folded)
+    widened = word.synonyms.union(*(synonyms.of(stem(n)) for n in near))
+    return _Word(word.text, word.stem, word.folded, widened, near)
 
 
 def _suggestion(version: _Version, parsed: ParsedQuery, query_words: Sequence[_Word]) -> str | None:
@@ -693,7 +699,8 @@ def _moments(db: sqlite3.Connection, clip_ids: Sequence[str], parsed: ParsedQuer
     phrases = [[stem(w) for w in phrase] for phrase in parsed.phrases]
     # only cues holding a query word (in one of its forms) or all words of a phrase reach Python;
     # a cue's terms are space-delimited
-    wanted = sorted({f" {t} " for w in query_words for t in (w.stem, w.folded, *w.synonyms, *w.near)})
+    wanted = sorted({f" {t} " for w in query_words
+                     for t in (w.stem, w.folded, *w.synonyms, *w.near, *map(stem, w.near))})
     conditions = ["instr(terms, ?)"] * len(wanted)
     for phrase in phrases:
         conditions.append("(" + " AND ".join(["instr(terms, ?)"] * len(phrase)) + ")")
@@ -731,7 +738,7 @@ def _match_cue(stems: list[str], folded: set[str], parts: set[str], speaker: set
             matched, score = matched + 1, score + PARTS_WEIGHT
         elif word.synonyms & stem_set:
             matched, score = matched + 1, score + SYNONYM_WEIGHT
-        elif any(near in folded for near in word.near):
+        elif any(near in folded or stem(near) in stem_set or stem(near) in parts for near in word.near):
             matched, score = matched + 1, score + FUZZY_WEIGHT
         elif word.stem in speaker:  # said by the person asked for
             matched, score = matched + 1, score + 0.3
@@ -751,8 +758,8 @@ def _mark(text: str, query_words: Sequence[_Word]) -> str:
         stems.add(word.stem)
         stems.update(word.synonyms)
         folded_words.update(word.near)
-        if len(word.folded) >= 5:
-            heads.add(word.folded)
+        stems.update(map(stem, word.near))
+        heads.update(w for w in (word.folded, *word.near) if len(w) >= 5)
     out, last = [], 0
     for token in exact_analyzer()(text, chars=True, mode="index"):
         folded = token.text

@@ -290,6 +290,16 @@ def test_search_typo_falls_back_on_near_words_and_suggests_the_spelling(
     assert marked(results, word) and marked(results, word) <= positions(word)
 
 
+@pytest.mark.parametrize(("typo", "spelled"), [(t, s) for t, s, _ in TYPOS], ids=[t for t, _, _ in TYPOS])
+def test_search_typo_finds_the_clips_and_moments_the_spelled_word_finds(
+        index: SearchIndex, typo: str, spelled: str) -> None:
+    """Its other forms and the compounds it starts included (vrijwiliger: vrijwilligerswerk)."""
+    forgiven, right = search(index, typo), search(index, spelled)
+    assert set(ids(forgiven)) == set(ids(right))
+    assert {c.id: [m.start_ms for m in c.moments] for c in forgiven.clips} == \
+        {c.id: [m.start_ms for m in c.moments] for c in right.clips}
+
+
 @pytest.mark.parametrize(("query", "clip_ids"), [("kerk", ["een-maatje"]), ("werk", ["wonen", "maatjes-project"])])
 def test_search_typo_fallback_is_only_a_fallback(index: SearchIndex, query: str, clip_ids: list[str]) -> None:
     results = search(index, query)  # kerk and werk are one letter apart: found, neither finds the other
