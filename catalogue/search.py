@@ -58,7 +58,7 @@ KEEP_OLD_VERSIONS_S = 300  # a reader may still be inside a replaced version for
 MAX_FUZZY_WORDS, MAX_FUZZY_TERMS = 6, 8
 
 # (field, weight) for ranking clips: a title or theme match outweighs a passing word
-CLIP_FIELDS = (("title", 4.0), ("theme_titles", 3.0), ("description", 1.5), ("speaker", 1.0), ("transcript", 1.0))
+CLIP_FIELDS = (("title", 4.0), ("theme_titles", 3.0), ("description", 1.0), ("speaker", 1.0), ("transcript", 1.0))
 PHRASE_FIELDS = tuple((name, weight) for name, weight in CLIP_FIELDS if name != "speaker")
 SYNONYM_WEIGHT, PARTS_WEIGHT, FUZZY_WEIGHT = 0.5, 0.6, 0.5
 
