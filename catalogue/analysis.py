@@ -85,7 +85,7 @@ def dutch_analyzer():  # type: ignore[no-untyped-def]
 
 
 def exact_analyzer():  # type: ignore[no-untyped-def]
-    """Folded words, unstemmed: exact matches rank first, and typo suggestions are real words."""
+    """Folded words, unstemmed: the tokens (with their positions) that highlighting marks."""
     return RegexTokenizer(WORD) | FoldFilter()
 
 
