@@ -3,8 +3,9 @@
 For each size (default 10,000 and 100,000 cues) builds a synthetic catalogue in memory: films of
 20 clips x 50 cues (3-4 s each, about a quarter with a `<v Name>` voice tag), 8 themes, each clip in
 1-2 of them; cue text is real Dutch (../shared/corpus/dutch-text: UD Alpino/LassySmall and Common
-Voice sentences cut into subtitle-sized pieces), or generated from a small word list when the corpus
-is absent. Then, for each engine:
+Voice sentences cut into subtitle-sized pieces), or, when the corpus is absent, generated from
+real and made-up Dutch-looking words with Zipf frequencies (`generated_sentences`). Then, for
+each engine:
 
   Whoosh  `catalogue.search.build_index` into a temporary root (timed; size = the version folder),
           then `catalogue.search.search(index, q, theme=..., limit=10)` with ONE SearchIndex (its
@@ -86,8 +87,21 @@ def sentences(rng: random.Random) -> list[str]:
     real = [s for s in found if len(words(s)) >= 3]
     if real:
         return real
-    return [" ".join(rng.choice(FALLBACK_WORDS) for _ in range(rng.randint(6, 20))).capitalize() + "."
-            for _ in range(4000)]
+    return generated_sentences(rng)
+
+
+def generated_sentences(rng: random.Random, n: int = 6000) -> list[str]:
+    """Without the corpus: Dutch-looking sentences over a vocabulary of real words and made-up
+    compounds (prefix + stem + suffix), drawn with Zipf frequencies like real text, so the query
+    mix finds frequent, mid-frequency and long words, repeated word pairs and typos."""
+    prefixes = ["", "", "", "be", "ge", "ver", "ont", "her", "over", "onder", "samen", "buurt", "zorg", "taal"]
+    stems = ["werk", "huis", "school", "plan", "weg", "land", "stad", "hulp", "raad", "licht", "vraag", "groep",
+             "dienst", "steun", "spel", "boek", "brief", "kans", "grens", "tijd", "geld", "markt", "leer", "spreek"]
+    suffixes = ["", "en", "er", "ers", "ing", "ingen", "heid", "baar", "lijk", "elijke", "schap", "je", "jes"]
+    made = sorted({p + st + su for p in prefixes for st in stems for su in suffixes} - set(FALLBACK_WORDS))
+    vocabulary = list(FALLBACK_WORDS) + rng.sample(made, len(made))  # ~3,400 words, in random rank order
+    weights = [1 / rank for rank in range(1, len(vocabulary) + 1)]
+    return [" ".join(rng.choices(vocabulary, weights, k=rng.randint(6, 20))).capitalize() + "." for _ in range(n)]
 
 
 def chunks(rng: random.Random, source: list[str]) -> list[str]:
