@@ -28,7 +28,7 @@ import threading
 import time
 import weakref
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -538,9 +538,11 @@ def _word_scores(searcher: Searcher, weighting: scoring.BM25F, word: _Word) -> t
     return scores, typed
 
 
-def _phrase_scores(searcher: Searcher, weighting: scoring.BM25F, phrase: Sequence[str]) -> dict[int, float]:
-    """The clips saying the phrase's words in a row (in any of their forms) in a field, scored
-    like its words would be with the phrase's count as their frequency.
+def _phrase_scores(searcher: Searcher, weighting: scoring.BM25F,
+                   phrase: Sequence[str]) -> tuple[dict[int, float], set[int]]:
+    """The clips with the phrase's words in a row (in any of their forms) in a field, scored
+    like its words would be with the phrase's count as their frequency; and those of them
+    whose transcript says it.
 
     Whoosh's `Phrase` gives the same clips but matches spans at ~27 us a candidate clip (one
     that has every word somewhere); reading the positions only where every word is present,
@@ -549,6 +551,7 @@ def _phrase_scores(searcher: Searcher, weighting: scoring.BM25F, phrase: Sequenc
     stems = [stem(w) for w in phrase]
     b, k1 = weighting.B, weighting.K1
     scores: dict[int, float] = {}
+    said: set[int] = set()
     for name, weight in PHRASE_FIELDS:
         frequencies = [searcher.doc_frequency(name, s) for s in stems]
         if not all(frequencies):
@@ -568,7 +571,9 @@ def _phrase_scores(searcher: Searcher, weighting: scoring.BM25F, phrase: Sequenc
                     tf = len(starts)
                     norm = tf / (tf + k1 * ((1 - b) + b * lengths[doc] / avgfl))
                     scores[doc + offset] = scores.get(doc + offset, 0.0) + sum(factors) * norm
-    return scores
+                    if name == "transcript":
+                        said.add(doc + offset)
+    return scores, said
 
 
 def _all_present(matchers: Sequence[Any]) -> Iterator[int]:
@@ -591,20 +596,23 @@ def _all_present(matchers: Sequence[Any]) -> Iterator[int]:
 
 
 def _clip_scores(searcher: Searcher, weighting: scoring.BM25F, query_words: Sequence[_Word],
-                 phrases: Sequence[tuple[str, ...]]) -> tuple[list[tuple[int, float]], set[int]]:
+                 phrases: Sequence[tuple[str, ...]]) -> tuple[list[tuple[int, float]], set[int], set[int]]:
     """Every clip matching all query words and phrases, best first (one pass gives the page,
-    the total and the facets), and the clips matching without the help of synonyms."""
+    the total and the facets); the clips matching without the help of synonyms; and those
+    whose transcript says one of the phrases."""
     parts = [_word_scores(searcher, weighting, w) for w in query_words]
+    said: set[int] = set()
     for phrase in phrases:
-        found = _phrase_scores(searcher, weighting, phrase)
+        found, in_transcript = _phrase_scores(searcher, weighting, phrase)
         parts.append((found, set(found)))
+        said |= in_transcript
     parts.sort(key=lambda part: len(part[0]))  # intersect from the rarest
     scores, typed = parts[0]
     scores = dict(scores)
     for other, other_typed in parts[1:]:
         scores = {num: score + other[num] for num, score in scores.items() if num in other}
         typed &= other_typed
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0])), typed
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0])), typed, said
 
 
 def _near_words(version: _Version, searcher: Searcher, folded: str) -> tuple[str, ...]:
@@ -638,7 +646,7 @@ def _search(version: _Version, searcher: Searcher, cues_db: sqlite3.Connection, 
         facets = Counter(t for themes in version.clip_themes.values() for t in themes)
         return SearchResults(text, theme, 0, [], dict(facets))
     query_words = [_Word.of(w, synonyms) for w in parsed.words]
-    scored, typed = _clip_scores(searcher, version.weighting, query_words, parsed.phrases)
+    scored, typed, said = _clip_scores(searcher, version.weighting, query_words, parsed.phrases)
     suggestion, fuzzy = None, False
     if not scored:  # nothing: forgive typos, and say what was probably meant
         fuzzy = True
@@ -648,7 +656,7 @@ def _search(version: _Version, searcher: Searcher, cues_db: sqlite3.Connection, 
         phrase_words = [_with_near(version, searcher, synonyms, _Word.of(w, synonyms), n < budget)
                         for n, w in enumerate(w for p in parsed.phrases for w in p)]
         suggestion = _suggestion(version, parsed, [*query_words, *phrase_words])
-        scored, typed = _clip_scores(searcher, version.weighting, query_words, parsed.phrases)  # a phrase stays one
+        scored, typed, said = _clip_scores(searcher, version.weighting, query_words, parsed.phrases)  # still a phrase
     facets = Counter(t for num, _ in scored for t in version.clip_themes.get(num, ()))
     if any(w.synonyms for w in query_words):  # synonyms widen; what was typed ranks first
         scored.sort(key=lambda item: (item[0] not in typed, -item[1]))
@@ -659,7 +667,8 @@ def _search(version: _Version, searcher: Searcher, cues_db: sqlite3.Connection, 
     marked = [*query_words, *(_Word.of(w, synonyms) for p in parsed.phrases for w in p)]
     if suggestion:
         marked += [_Word.of(w, synonyms) for w in words(suggestion)]
-    moments = _moments(cues_db, [row["clip_id"] for row, _ in rows], parsed, query_words, marked)
+    said_ids = {row["clip_id"] for (row, _), (num, _) in zip(rows, page) if num in said}
+    moments = _moments(cues_db, [row["clip_id"] for row, _ in rows], parsed, query_words, marked, said_ids)
     clips = [ClipHit(id=row["clip_id"], film_id=row["film_id"], title=row["title"],
                      description=row.get("description", ""), themes=list(filter(None, row["themes"].split(","))),
                      speakers=list(row.get("speakers", [])), duration_ms=row.get("duration_ms", 0),
@@ -690,31 +699,29 @@ def _suggestion(version: _Version, parsed: ParsedQuery, query_words: Sequence[_W
 # --- moments ---------------------------------------------------------------------------------
 
 
-def _moments(db: sqlite3.Connection, clip_ids: Sequence[str], parsed: ParsedQuery,
-             query_words: Sequence[_Word], marked: Sequence[_Word]) -> dict[str, list[Moment]]:
+def _moments(db: sqlite3.Connection, clip_ids: Sequence[str], parsed: ParsedQuery, query_words: Sequence[_Word],
+             marked: Sequence[_Word], said: Collection[str] = ()) -> dict[str, list[Moment]]:
     """Per clip, the cues that match the most of the query (up to 3, in time order), with the
-    words of `marked` marked."""
+    words of `marked` marked. `said`: clips whose transcript says a phrase of the query."""
     if not clip_ids:
         return {}
     phrases = [[stem(w) for w in phrase] for phrase in parsed.phrases]
     # only cues holding a query word (in one of its forms) or all words of a phrase reach Python;
     # a cue's terms are space-delimited
-    wanted = sorted({f" {t} " for w in query_words
-                     for t in (w.stem, w.folded, *w.synonyms, *w.near, *map(stem, w.near))})
-    conditions = ["instr(terms, ?)"] * len(wanted)
+    forms = sorted({f" {t} " for w in query_words
+                    for t in (w.stem, w.folded, *w.synonyms, *w.near, *map(stem, w.near))})
+    conditions = ["instr(terms, ?)"] * len(forms)
+    wanted = list(forms)
     for phrase in phrases:
         conditions.append("(" + " AND ".join(["instr(terms, ?)"] * len(phrase)) + ")")
         wanted += [f" {s} " for s in phrase]
-    marks = ", ".join("?" * len(clip_ids))
-    rows = db.execute(f"SELECT clip_id, start_ms, end_ms, speaker, text, stems, folded, parts, speaker_stems "
-                      f"FROM cues WHERE clip_id IN ({marks}) AND ({' OR '.join(conditions) or '0'}) "
-                      f"ORDER BY clip_id, start_ms", [*clip_ids, *wanted]).fetchall()
-    scored: dict[str, list[tuple[int, float, tuple[Any, ...]]]] = {}
-    for row in rows:
-        matched, score = _match_cue(row[5].split(), set(row[6].split()), set(row[7].split()), set(row[8].split()),
-                                    marked, phrases)
-        if matched:
-            scored.setdefault(row[0], []).append((matched, score, row))
+    scored = _scored_cues(db, clip_ids, conditions, wanted, marked, phrases)
+    bare = [clip_id for clip_id in clip_ids if clip_id not in scored and clip_id in said]
+    if bare:  # a phrase said across two cues: no cue holds all its words, the cues around it hold some
+        loose = forms + sorted({f" {s} " for phrase in phrases for s in phrase})
+        for clip_id, found in _scored_cues(db, bare, ["instr(terms, ?)"] * len(loose), loose, marked,
+                                           phrases).items():
+            scored[clip_id] = _join_across(found, phrases)
     moments = {}
     for clip_id, found in scored.items():
         most = max(matched for matched, _, _ in found)  # only the cues that match the most parts of the query
@@ -722,6 +729,41 @@ def _moments(db: sqlite3.Connection, clip_ids: Sequence[str], parsed: ParsedQuer
         moments[clip_id] = [Moment(row[1], row[2], row[4], _mark(row[4], marked), row[3])
                             for _, _, row in sorted(best, key=lambda item: item[2][1])]
     return moments
+
+
+def _scored_cues(db: sqlite3.Connection, clip_ids: Sequence[str], conditions: Sequence[str], terms: Sequence[str],
+                 marked: Sequence[_Word], phrases: Sequence[list[str]]
+                 ) -> dict[str, list[tuple[int, float, tuple[Any, ...]]]]:
+    """Per clip, its cues meeting one of the SQL `conditions` (on `terms`) that match part of the
+    query: (parts matched, score, row)."""
+    marks = ", ".join("?" * len(clip_ids))
+    rows = db.execute(f"SELECT clip_id, start_ms, end_ms, speaker, text, stems, folded, parts, speaker_stems, "
+                      f"rowid FROM cues WHERE clip_id IN ({marks}) AND ({' OR '.join(conditions) or '0'})",
+                      [*clip_ids, *terms]).fetchall()
+    scored: dict[str, list[tuple[int, float, tuple[Any, ...]]]] = {}
+    for row in rows:
+        matched, score = _match_cue(row[5].split(), set(row[6].split()), set(row[7].split()), set(row[8].split()),
+                                    marked, phrases)
+        if matched:
+            scored.setdefault(row[0], []).append((matched, score, row))
+    return scored
+
+
+def _join_across(found: list[tuple[int, float, tuple[Any, ...]]],
+                 phrases: Sequence[list[str]]) -> list[tuple[int, float, tuple[Any, ...]]]:
+    """A cue where a phrase starts and the next cue ends it (the table keeps a clip's cues in
+    time order, so the next cue is the next rowid) counts as saying the phrase."""
+    by_rowid = {item[2][9]: item for item in found}
+    joined = []
+    for matched, score, row in found:
+        following = by_rowid.get(row[9] + 1)
+        if following is not None:
+            stems = row[5].split() + following[2][5].split()
+            for phrase in phrases:
+                if any(stems[i:i + len(phrase)] == phrase for i in range(len(stems) - len(phrase) + 1)):
+                    matched, score = matched + 1, score + 3.0
+        joined.append((matched, score, row))
+    return joined
 
 
 def _match_cue(stems: list[str], folded: set[str], parts: set[str], speaker: set[str],

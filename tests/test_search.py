@@ -378,6 +378,16 @@ def test_search_phrase_needs_the_words_together_words_do_not(index: SearchIndex)
     assert search(index, '"grenzen trekken').total == 1  # an unclosed quote closes at the end
 
 
+def test_search_phrase_said_across_two_cues_still_has_its_moments(index: SearchIndex) -> None:
+    """'…krijgt een buddy.' | 'De buddy helpt…': no single cue holds the phrase, the clip does."""
+    results = search(index, '"een buddy de"')
+    assert ids(results) == ["buddy-vinden"]
+    boundary = {start for start, _ in clip_cues("buddy-vinden")[:2]}
+    moments = results.clips[0].moments
+    assert moments and {m.start_ms for m in moments} <= boundary
+    assert all("<mark>" in m.html for m in moments)
+
+
 def test_search_words_must_all_match_one_clip(index: SearchIndex) -> None:
     assert ids(search(index, "papegaai")) == ["eigen-transcript"]
     assert search(index, "papegaai buddy").total == 0

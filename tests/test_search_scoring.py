@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from whoosh import scoring
-from whoosh.query import Or, Phrase, Term
+from whoosh.query import Or, Phrase, Query, Term
 
 import catalogue.search as cs
 from catalogue.analysis import Synonyms, fold, stem, words
@@ -54,7 +54,7 @@ def version(tmp_path_factory: pytest.TempPathFactory) -> Iterator[cs._Version]:
     index.close()
 
 
-def whoosh_scores(version: cs._Version, query: Or) -> dict[int, float]:
+def whoosh_scores(version: cs._Version, query: Query) -> dict[int, float]:
     """Scores from Whoosh's own matchers under its stock BM25F (lengths read from the files)."""
     with version.index.searcher(weighting=scoring.BM25F()) as searcher:
         return {num: score for score, num in searcher.search(query, limit=None).top_n}
@@ -106,10 +106,11 @@ def test_phrase_matches_equal_whoosh_phrase(version: cs._Version) -> None:
     checked = 0
     with version.searcher() as searcher:
         for phrase in phrases(version):
-            found = cs._phrase_scores(searcher, version.weighting, phrase)
+            found, said = cs._phrase_scores(searcher, version.weighting, phrase)
             stems = [stem(w) for w in phrase]
             expected = whoosh_scores(version, Or([Phrase(name, stems) for name, _ in cs.PHRASE_FIELDS]))
             assert found.keys() == expected.keys(), phrase
+            assert said == set(whoosh_scores(version, Phrase("transcript", stems))), phrase
             checked += bool(found)
     assert checked >= 40  # most sampled phrases occur
 
