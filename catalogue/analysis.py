@@ -45,14 +45,17 @@ def fold(text: str) -> str:
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Snowball Dutch, then joins what it splits: a stem-final z/v becomes s/f (grenz → grens,
-    briev → brief), a final s goes (grens, kans → gren, kan, like grenzen, kansen) and so does
-    the e of a plural in -es (maatjes, gemeentes → maatj, gemeent, like maatje, gemeente)."""
+    briev → brief, kaz → kas), a doubled s is undoubled (less → les, like les), a final s goes
+    (grens, kans → gren, kan, like grenzen, kansen) and so does the e of a plural in -es
+    (maatjes, gemeentes → maatj, gemeent, like maatje, gemeente)."""
     word = fold(word)
     if word.endswith("'s"):
         word = word[:-2]
     stemmed = _snowball_nl(word.replace("'", ""))
-    if len(stemmed) > 3 and stemmed[-1] in "zv":
+    if len(stemmed) > 2 and stemmed[-1] in "zv":
         stemmed = stemmed[:-1] + ("s" if stemmed[-1] == "z" else "f")
+    if len(stemmed) > 3 and stemmed.endswith("ss"):
+        stemmed = stemmed[:-1]  # Snowball undoubles kk, dd and tt, not ss
     if len(stemmed) > 3 and stemmed.endswith("s") and not stemmed.endswith("ss"):
         stemmed = stemmed[:-1]
         if len(stemmed) > 3 and stemmed.endswith("e") and stemmed[-2] not in "aeiouy":

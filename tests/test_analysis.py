@@ -38,6 +38,11 @@ SAME_WORD = [
     ("taak", "taken"),
     ("reis", "reizen"),
     ("wolf", "wolven"),
+    ("kaas", "kazen"),  # a short stem in z
+    ("glas", "glazen"),
+    ("les", "lessen"),  # a doubled s
+    ("bus", "bussen"),
+    ("klas", "klassen"),
 ]
 
 # Words that must stay apart: joining them would flood results with unrelated clips.
@@ -49,6 +54,8 @@ DIFFERENT_WORDS = [
     ("maatje", "maat"),
     ("impact", "effect"),  # synonyms, not forms: joined only by the synonym list
     ("werving", "werk"),
+    ("les", "lens"),
+    ("bus", "bos"),
 ]
 
 
