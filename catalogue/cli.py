@@ -224,6 +224,7 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
 
     from catalogue.web.app import create_app
 
+    _check_can_listen(host, port)
     click.echo(f"Serving {settings.root} on http://{host}:{port}"
                + (f" with {workers} workers" if workers > 1 else "") + " (Ctrl+C stops)")
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "server_header": False}
@@ -232,6 +233,24 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     else:  # each worker process makes its own app, from the root passed in the environment
         os.environ["CATALOGUE_ROOT"] = str(settings.root)
         uvicorn.run("catalogue.web.app:app_from_environment", factory=True, workers=workers, **options)
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Fail with a clear error (not uvicorn's exit 3) when the address is taken or unknown."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except OSError as exc:
+        raise CatalogueError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; check --host "
+                             "(e.g. 127.0.0.1, or 0.0.0.0 for every network)") from None
+    try:
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            sock.bind(address)
+    except OSError as exc:
+        raise CatalogueError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; another program (another "
+                             "`catalogue serve`?) may be using it: stop it or choose another --port") from None
 
 
 @cli.command()

@@ -1,8 +1,10 @@
-"""`catalogue serve` as a real process on loopback: several workers, and stopping cleanly."""
+"""`catalogue serve` as a real process on loopback: several workers, stopping cleanly, and an
+address it cannot listen on."""
 
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -54,3 +56,23 @@ def test_serve_with_two_workers_answers_and_stops_with_all_of_them(tmp_path: Pat
     time.sleep(0.5)
     assert not [pid for pid in running if Path(f"/proc/{pid}").exists()
                 and b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]  # no worker outlives it
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_on_a_port_in_use_is_a_clear_error(tmp_path: Path, workers: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = subprocess.run([sys.executable, "-m", "catalogue", "--root", str(tmp_path), "serve",
+                                 "--port", str(port), "--workers", workers], capture_output=True, text=True, timeout=60)
+    assert server.returncode == 1 and "Traceback" not in server.stderr
+    assert server.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{port}: ")
+    assert "--port" in server.stderr
+
+
+def test_serve_on_an_unknown_host_is_a_clear_error(tmp_path: Path) -> None:
+    server = subprocess.run([sys.executable, "-m", "catalogue", "--root", str(tmp_path), "serve",
+                             "--host", "no-such-host.invalid"], capture_output=True, text=True, timeout=60)
+    assert server.returncode == 1 and "Traceback" not in server.stderr
+    assert server.stderr.startswith("Error: cannot listen on no-such-host.invalid:8000: ") and "--host" in server.stderr
