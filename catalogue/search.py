@@ -296,7 +296,7 @@ class _OtherFormat(Exception):
 
 
 class _Lengths(scoring.BM25F):
-    """Whoosh's BM25F, with each field's document lengths read from the index once and kept.
+    """Whoosh's BM25F parameters, and each field's document lengths read once and kept.
 
     Whoosh reads a length from the file for every matching document of every query term:
     a third of a search's time at 100,000 cues. The lengths are per segment, which an index
@@ -315,12 +315,6 @@ class _Lengths(scoring.BM25F):
             lengths = [reader.doc_field_length(d, fieldname, 1) for d in range(reader.doc_count_all())]
             self._lengths[key] = lengths
         return lengths
-
-    def scorer(self, searcher: Searcher, fieldname: str, text: bytes, qf: int = 1) -> scoring.BaseScorer:
-        scorer = super().scorer(searcher, fieldname, text, qf)
-        if isinstance(scorer, scoring.BM25FScorer) and hasattr(searcher.reader(), "segment"):
-            scorer.dfl = self.lengths(searcher.reader(), fieldname).__getitem__
-        return scorer
 
 
 class _Version:
@@ -510,7 +504,7 @@ def _word_terms(word: _Word) -> Iterator[tuple[str, str, float, bool]]:
         yield "parts", stem(near), PARTS_WEIGHT * FUZZY_WEIGHT, True
 
 
-def _word_scores(searcher: Searcher, weighting: scoring.BM25F, word: _Word) -> tuple[dict[int, float], set[int]]:
+def _word_scores(searcher: Searcher, weighting: _Lengths, word: _Word) -> tuple[dict[int, float], set[int]]:
     """The clips a query word matches with their BM25F scores, and those it matches as typed.
 
     The same sums as Whoosh's `Or([Term(field, term, boost=weight), ...])` under BM25F, read
@@ -539,7 +533,7 @@ def _word_scores(searcher: Searcher, weighting: scoring.BM25F, word: _Word) -> t
     return scores, typed
 
 
-def _phrase_scores(searcher: Searcher, weighting: scoring.BM25F,
+def _phrase_scores(searcher: Searcher, weighting: _Lengths,
                    phrase: Sequence[str]) -> tuple[dict[int, float], set[int]]:
     """The clips with the phrase's words in a row (in any of their forms) in a field, scored
     like its words would be with the phrase's count as their frequency; and those of them
@@ -596,7 +590,7 @@ def _all_present(matchers: Sequence[Any]) -> Iterator[int]:
         lead.skip_to(doc)
 
 
-def _clip_scores(searcher: Searcher, weighting: scoring.BM25F, query_words: Sequence[_Word],
+def _clip_scores(searcher: Searcher, weighting: _Lengths, query_words: Sequence[_Word],
                  phrases: Sequence[tuple[str, ...]]) -> tuple[list[tuple[int, float]], set[int], set[int]]:
     """Every clip matching all query words and phrases, best first (one pass gives the page,
     the total and the facets); the clips matching without the help of synonyms; and those
