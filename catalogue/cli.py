@@ -227,7 +227,10 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     _check_can_listen(host, port)
     click.echo(f"Serving {settings.root} on http://{host}:{port}"
                + (f" with {workers} workers" if workers > 1 else "") + " (Ctrl+C stops)")
-    options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "server_header": False}
+    # lifespan off: the app has no startup or shutdown work, and a second Ctrl+C (uvicorn's
+    # forced exit) left the lifespan task to be cancelled with a logged traceback
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "server_header": False,
+                               "lifespan": "off"}
     if workers == 1:
         uvicorn.run(create_app(settings), **options)
     else:  # each worker process makes its own app, from the root passed in the environment
