@@ -217,25 +217,26 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     Pages, search, embeds and the API read the root's cut lists, outputs and index;
     a new index (`catalogue index`) is picked up without a restart. For many
     viewers, run one worker per core and put nginx in front (deploy/README.md).
+    Ctrl+C or SIGTERM stop it; running requests get 5 seconds to finish.
     """
     import os
 
     import uvicorn
 
-    from catalogue.web.app import create_app
-
     _check_can_listen(host, port)
     click.echo(f"Serving {settings.root} on http://{host}:{port}"
                + (f" with {workers} workers" if workers > 1 else "") + " (Ctrl+C stops)")
     # lifespan off: the app has no startup or shutdown work, and a second Ctrl+C (uvicorn's
-    # forced exit) left the lifespan task to be cancelled with a logged traceback
+    # forced exit) left the lifespan task to be cancelled with a logged traceback.
+    # A stop waits for running requests, but not for a whole film downloading to a slow reader.
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "server_header": False,
-                               "lifespan": "off"}
-    if workers == 1:
-        uvicorn.run(create_app(settings), **options)
-    else:  # each worker process makes its own app, from the root passed in the environment
-        os.environ["CATALOGUE_ROOT"] = str(settings.root)
-        uvicorn.run("catalogue.web.app:app_from_environment", factory=True, workers=workers, **options)
+                               "lifespan": "off", "timeout_graceful_shutdown": STOP_GRACE_S}
+    # one way for one worker or several: each makes its app from the root in the environment
+    os.environ["CATALOGUE_ROOT"] = str(settings.root)
+    uvicorn.run("catalogue.web.app:app_from_environment", factory=True, workers=workers, **options)
+
+
+STOP_GRACE_S = 5  # how long a stopping server lets running requests finish
 
 
 def _check_can_listen(host: str, port: int) -> None:

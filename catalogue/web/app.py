@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 from starlette.applications import Starlette
@@ -70,8 +72,17 @@ class MediaFiles(StaticFiles):
 
 
 def app_from_environment() -> Starlette:
-    """The app for `$CATALOGUE_ROOT`: what each worker of `catalogue serve --workers N` runs."""
+    """The app for `$CATALOGUE_ROOT`, as `catalogue serve` runs it (in each worker): uvicorn
+    has set up its logging by then."""
+    logging.getLogger("uvicorn.error").addFilter(_not_a_stop)
     return create_app(Settings.from_env())
+
+
+def _not_a_stop(record: logging.LogRecord) -> bool:
+    """False for uvicorn's report of a response it cancelled itself when a stopping server's
+    grace period ended (a film still downloading to a slow reader): not an application error,
+    and uvicorn says it in a line of its own ("Cancel 1 running task(s) …")."""
+    return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
 
 
 def create_app(settings: Settings) -> Starlette:

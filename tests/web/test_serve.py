@@ -89,3 +89,36 @@ def test_serve_on_an_unknown_host_is_a_clear_error(tmp_path: Path) -> None:
                              "--host", "no-such-host.invalid"], capture_output=True, text=True, timeout=60)
     assert server.returncode == 1 and "Traceback" not in server.stderr
     assert server.stderr.startswith("Error: cannot listen on no-such-host.invalid:8000: ") and "--host" in server.stderr
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_serve_stops_within_its_grace_period_while_a_reader_stalls_a_download(tmp_path: Path, count: int) -> None:
+    """A film sent to a reader that stopped reading would hold the stop for as long as it
+    stays connected: after its 5 s grace the server ends the response and exits, quietly."""
+    films = tmp_path / "media" / "films"
+    films.mkdir(parents=True)
+    with open(films / "groot.mp4", "wb") as big:
+        big.truncate(256 * 1024 * 1024)  # more than any socket buffers
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "catalogue", "--root", str(tmp_path), "serve",
+                               "--port", str(port), "--workers", str(count)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (healthy(f"http://127.0.0.1:{port}/healthz") and len(workers(server.pid)) == (count > 1) * count):
+            assert server.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as reader:
+            reader.sendall(b"GET /media/films/groot.mp4 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert reader.recv(1024).startswith(b"HTTP/1.1 200")  # and then it reads no more
+            time.sleep(0.5)
+            os.killpg(server.pid, signal.SIGINT)
+            began = time.monotonic()
+            out, err = server.communicate(timeout=30)
+            stopped_after = time.monotonic() - began
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    assert server.returncode == 0 and b"Traceback" not in err, err.decode()
+    assert stopped_after >= 4  # it did wait for the response, then gave up on it
