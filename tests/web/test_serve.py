@@ -10,7 +10,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,26 @@ def workers(pid: int) -> list[int]:
     return [c for c in children(pid) if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
+@contextmanager
+def serving(root: Path, count: int) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """`catalogue serve --workers COUNT` in a process group of its own (as a terminal runs it),
+    once it answers with all its workers; killed at the end if the test did not stop it."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "catalogue", "--root", str(root), "serve",
+                               "--port", str(port), "--workers", str(count)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (healthy(f"http://127.0.0.1:{port}/healthz") and len(workers(server.pid)) == (count > 1) * count):
+            assert server.poll() is None and time.monotonic() < deadline, server.stderr.read().decode()  # type: ignore[union-attr]
+            time.sleep(0.2)
+        yield server, port
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
 STOPS = {
     "SIGTERM": lambda server: server.send_signal(signal.SIGTERM),
     "Ctrl+C": lambda server: os.killpg(server.pid, signal.SIGINT),  # the terminal signals the whole group
@@ -43,25 +64,13 @@ STOPS = {
 @pytest.mark.parametrize("count", [1, 2])
 def test_serve_answers_and_stops_with_all_its_workers(tmp_path: Path, count: int,
                                                       stop: Callable[[subprocess.Popen[bytes]], object]) -> None:
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "catalogue", "--root", str(tmp_path), "serve",
-                               "--port", str(port), "--workers", str(count)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while not (healthy(f"http://127.0.0.1:{port}/healthz") and len(workers(server.pid)) == (count > 1) * count):
-            assert server.poll() is None and time.monotonic() < deadline, server.stderr.read().decode()  # type: ignore[union-attr]
-            time.sleep(0.2)
+    with serving(tmp_path, count) as (server, port):
         running = workers(server.pid)
         for _ in range(20):  # new connections, spread over the workers by the kernel
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
                 assert page.status == 200 and b"Er zijn nog geen films" in page.read()
         stop(server)
         out, err = server.communicate(timeout=30)
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
     assert (b"with 2 workers" in out) == (count == 2)
     assert b"Traceback" not in err, err.decode()
     # after its graceful shutdown uvicorn raises a SIGTERM again, to end as the signal asked
@@ -99,15 +108,7 @@ def test_serve_stops_within_its_grace_period_while_a_reader_stalls_a_download(tm
     films.mkdir(parents=True)
     with open(films / "groot.mp4", "wb") as big:
         big.truncate(256 * 1024 * 1024)  # more than any socket buffers
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "catalogue", "--root", str(tmp_path), "serve",
-                               "--port", str(port), "--workers", str(count)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while not (healthy(f"http://127.0.0.1:{port}/healthz") and len(workers(server.pid)) == (count > 1) * count):
-            assert server.poll() is None and time.monotonic() < deadline
-            time.sleep(0.2)
+    with serving(tmp_path, count) as (server, port):
         with socket.create_connection(("127.0.0.1", port), timeout=10) as reader:
             reader.sendall(b"GET /media/films/groot.mp4 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             assert reader.recv(1024).startswith(b"HTTP/1.1 200")  # and then it reads no more
@@ -116,9 +117,5 @@ def test_serve_stops_within_its_grace_period_while_a_reader_stalls_a_download(tm
             began = time.monotonic()
             out, err = server.communicate(timeout=30)
             stopped_after = time.monotonic() - began
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
     assert server.returncode == 0 and b"Traceback" not in err, err.decode()
     assert stopped_after >= 4  # it did wait for the response, then gave up on it
