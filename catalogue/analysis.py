@@ -42,15 +42,26 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
 
 
+# Plurals no suffix rule joins to their singular (a vowel that changes, -eren): looked up
+# whole, before stemming. Compounds (gezinsleden, kleinkinderen) follow through their parts.
+# Not schepen: in Flanders the plural of schip is also an alderman.
+IRREGULAR_PLURALS = {
+    "kinderen": "kind", "eieren": "ei", "bladeren": "blad", "liederen": "lied", "volkeren": "volk",
+    "runderen": "rund", "kalveren": "kalf", "lammeren": "lam", "steden": "stad", "leden": "lid",
+    "smeden": "smid", "uren": "uur", "koeien": "koe", "vlooien": "vlo",
+}
+
+
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Snowball Dutch, then joins what it splits: a stem-final z/v becomes s/f (grenz → grens,
     briev → brief, kaz → kas), a doubled s is undoubled (less → les, like les), a final s goes
     (grens, kans → gren, kan, like grenzen, kansen) and so does the e of a plural in -es
-    (maatjes, gemeentes → maatj, gemeent, like maatje, gemeente)."""
+    (maatjes, gemeentes → maatj, gemeent, like maatje, gemeente); IRREGULAR_PLURALS first."""
     word = fold(word)
     if word.endswith("'s"):
         word = word[:-2]
+    word = IRREGULAR_PLURALS.get(word, word)
     stemmed = _snowball_nl(word.replace("'", ""))
     if len(stemmed) > 2 and stemmed[-1] in "zv":
         stemmed = stemmed[:-1] + ("s" if stemmed[-1] == "z" else "f")

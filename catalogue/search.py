@@ -52,8 +52,9 @@ from catalogue.subtitles import clip_cues, read_cues
 
 CURRENT = "CURRENT"
 CUES_DB = "cues.sqlite"
-INDEX_FORMAT = 3  # cues.sqlite's user_version; a version of another format is rebuilt, not read
-# (2: the word table; 3: stems of short z-words and doubled s joined, e.g. kaas/kazen, les/lessen)
+INDEX_FORMAT = 4  # cues.sqlite's user_version; a version of another format is rebuilt, not read
+# (2: the word table; 3: stems of short z-words and doubled s joined, e.g. kaas/kazen, les/lessen;
+# 4: irregular plurals, e.g. kind/kinderen, lid/leden)
 MOMENTS_PER_CLIP = 3
 KEEP_OLD_VERSIONS_S = 300  # a reader may still be inside a replaced version for this long
 MAX_FUZZY_WORDS, MAX_FUZZY_TERMS = 6, 8

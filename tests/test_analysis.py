@@ -43,6 +43,13 @@ SAME_WORD = [
     ("les", "lessen"),  # a doubled s
     ("bus", "bussen"),
     ("klas", "klassen"),
+    ("kind", "kinderen"),  # irregular plurals
+    ("Kinderen", "kind"),
+    ("lid", "leden"),
+    ("stad", "steden"),
+    ("uur", "uren"),
+    ("ei", "eieren"),
+    ("koe", "koeien"),
 ]
 
 # Words that must stay apart: joining them would flood results with unrelated clips.
@@ -56,6 +63,9 @@ DIFFERENT_WORDS = [
     ("werving", "werk"),
     ("les", "lens"),
     ("bus", "bos"),
+    ("leden", "leed"),  # members, suffering (Snowball alone joined them)
+    ("lid", "geleden"),  # ago
+    ("schip", "schepen"),  # in Flanders also aldermen
 ]
 
 

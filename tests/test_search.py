@@ -252,6 +252,25 @@ def test_search_word_finds_its_other_form_at_its_moment(index: SearchIndex, quer
     assert not results.fuzzy and results.suggestion is None
 
 
+def test_search_irregular_plurals_and_their_compounds(tmp_path: Path) -> None:
+    settings = Settings(tmp_path)
+    texts = {"spelen": "De kinderen spelen buiten.", "club": "De leden betalen elk jaar.",
+             "gezin": "Alle gezinsleden kwamen mee.", "vroeger": "Twee jaar geleden begon het.",
+             "stad": "In de grote steden wonen veel mensen."}
+    cues = [Cue(n * 5000, n * 5000 + 4000, text) for n, text in enumerate(texts.values())]
+    clips = tuple(Clip(clip_id, "film", clip_id.title(), ("impact",), n * 5000, n * 5000 + 4500)
+                  for n, clip_id in enumerate(texts))
+    cutlist = CutList(tmp_path / "film.toml", Film("film", "Film", tmp_path / "film.mp4", "nl"),
+                      (Theme("impact", "Impact"),), clips)
+    report = Report(cutlists=[cutlist], cues={("film", "nl"): cues})
+    build_index(settings, report.catalogue(), report)
+    index = SearchIndex(settings)
+    assert [(c.id, [m.html for m in c.moments]) for c in search(index, "kind").clips] == \
+        [("spelen", ["De <mark>kinderen</mark> spelen buiten."])]
+    assert ids(search(index, "lid")) == ["club", "gezin"]  # leden, then gezinsleden by its parts; not geleden
+    assert ids(search(index, "stad")) == ["stad"]
+
+
 @pytest.mark.parametrize(("query", "compound"), [("vrijwilliger", "vrijwilligerswerk"),
                                                  ("vrijwilligers", "vrijwilligerswerk")])
 def test_search_part_finds_the_compound(index: SearchIndex, query: str, compound: str) -> None:
