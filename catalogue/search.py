@@ -63,6 +63,7 @@ MAX_FUZZY_WORDS, MAX_FUZZY_TERMS = 6, 8
 CLIP_FIELDS = (("title", 4.0), ("theme_titles", 3.0), ("description", 1.0), ("speaker", 1.0), ("transcript", 1.0))
 PHRASE_FIELDS = tuple((name, weight) for name, weight in CLIP_FIELDS if name != "speaker")
 SYNONYM_WEIGHT, PARTS_WEIGHT, FUZZY_WEIGHT = 0.5, 0.6, 0.5
+PHRASE_SCORE = 3.0  # a cue saying a phrase of the query, against 1.0-1.5 for a word
 
 
 def make_schema() -> Schema:
@@ -297,25 +298,30 @@ class _OtherFormat(Exception):
 
 
 class _Lengths(scoring.BM25F):
-    """Whoosh's BM25F parameters, and each field's document lengths read once and kept.
+    """Whoosh's BM25F parameters, and for each field the part of a document's BM25 that depends
+    on the document's length alone, computed once and kept.
 
     Whoosh reads a length from the file for every matching document of every query term:
-    a third of a search's time at 100,000 cues. The lengths are per segment, which an index
-    version never changes, so one list per (segment, field) serves every later search.
+    a third of a search's time at 100,000 cues. The lengths are per segment and the average
+    per index version, which never changes, so one list per (segment, field) serves every
+    later search: a posting then scores as idf * tf / (tf + norms[doc]).
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self._lengths: dict[tuple[str, str], list[int]] = {}
+        self._norms: dict[tuple[str, str], list[float]] = {}
 
-    def lengths(self, reader: Any, fieldname: str) -> list[int]:
-        """The field's length in each document of a segment reader."""
+    def norms(self, searcher: Searcher, reader: Any, fieldname: str) -> list[float]:
+        """K1 * (1 - B + B * length / average length) for each document of a segment reader."""
         key = (reader.segment().segment_id(), fieldname)
-        lengths = self._lengths.get(key)
-        if lengths is None:  # two threads may both read it: the same list, no lock needed
-            lengths = [reader.doc_field_length(d, fieldname, 1) for d in range(reader.doc_count_all())]
-            self._lengths[key] = lengths
-        return lengths
+        norms = self._norms.get(key)
+        if norms is None:  # two threads may both compute it: the same list, no lock needed
+            k1, b, average = self.K1, self.B, searcher.avg_field_length(fieldname) or 1
+            # (Whoosh says None for an empty field: such a document has no posting to score)
+            norms = [k1 * ((1 - b) + b * (reader.doc_field_length(d, fieldname, 1) or 0) / average)
+                     for d in range(reader.doc_count_all())]
+            self._norms[key] = norms
+        return norms
 
 
 class _Version:
@@ -335,10 +341,9 @@ class _Version:
                     first = next(iter(searcher.lexicon(name)), None)
                     if first is not None:
                         searcher.search(Term(name, first), limit=1)
-                reader = searcher.reader()
-                if hasattr(reader, "segment"):  # read each scored field's lengths now, not in a search
-                    for name, _ in CLIP_FIELDS:
-                        self.weighting.lengths(reader, name)
+                for leaf, _ in searcher.leaf_searchers():  # each scored field's lengths now, not in a search
+                    for name, _ in (*CLIP_FIELDS, ("parts", 0)):
+                        self.weighting.norms(searcher, leaf.reader(), name)
             with closing(self.connect()) as db:
                 (made,) = db.execute("PRAGMA user_version").fetchone()
                 if made != INDEX_FORMAT:
@@ -514,20 +519,18 @@ def _word_scores(searcher: Searcher, weighting: _Lengths, word: _Word) -> tuple[
     """
     scores: dict[int, float] = {}
     typed: set[int] = set()
-    b, k1 = weighting.B, weighting.K1
     for name, term, weight, is_typed in _word_terms(word):
         if not searcher.doc_frequency(name, term):
             continue
-        idf = searcher.idf(name, term) * weight * (k1 + 1)
-        avgfl = searcher.avg_field_length(name) or 1
+        idf = searcher.idf(name, term) * weight * (weighting.K1 + 1)
         for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
-            lengths = weighting.lengths(reader, name)
+            norms = weighting.norms(searcher, reader, name)
             postings = reader.postings(name, term)
             while postings.is_active():
                 doc, tf = postings.id(), postings.weight()
                 num = doc + offset
-                scores[num] = scores.get(num, 0.0) + idf * tf / (tf + k1 * ((1 - b) + b * lengths[doc] / avgfl))
+                scores[num] = scores.get(num, 0.0) + idf * tf / (tf + norms[doc])
                 if is_typed:
                     typed.add(num)
                 postings.next()
@@ -545,18 +548,16 @@ def _phrase_scores(searcher: Searcher, weighting: _Lengths,
     and comparing them as sets, is several times cheaper.
     """
     stems = [stem(w) for w in phrase]
-    b, k1 = weighting.B, weighting.K1
     scores: dict[int, float] = {}
     said: set[int] = set()
     for name, weight in PHRASE_FIELDS:
         frequencies = [searcher.doc_frequency(name, s) for s in stems]
         if not all(frequencies):
             continue
-        factors = [searcher.idf(name, s) * weight * (k1 + 1) for s in stems]
-        avgfl = searcher.avg_field_length(name) or 1
+        idf = sum(searcher.idf(name, s) for s in stems) * weight * (weighting.K1 + 1)
         for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
-            lengths = weighting.lengths(reader, name)
+            norms = weighting.norms(searcher, reader, name)
             matchers = [reader.postings(name, s) for s in stems]
             rarest_first = [m for _, _, m in sorted(zip(frequencies, range(len(stems)), matchers))]
             for doc in _all_present(rarest_first):
@@ -565,8 +566,7 @@ def _phrase_scores(searcher: Searcher, weighting: _Lengths,
                     starts &= {p - shift for p in matcher.value_as("positions")}
                 if starts:
                     tf = len(starts)
-                    norm = tf / (tf + k1 * ((1 - b) + b * lengths[doc] / avgfl))
-                    scores[doc + offset] = scores.get(doc + offset, 0.0) + sum(factors) * norm
+                    scores[doc + offset] = scores.get(doc + offset, 0.0) + idf * tf / (tf + norms[doc])
                     if name == "transcript":
                         said.add(doc + offset)
     return scores, said
@@ -756,8 +756,8 @@ def _join_across(found: list[tuple[int, float, tuple[Any, ...]]],
         if following is not None:
             stems = row[5].split() + following[2][5].split()
             for phrase in phrases:
-                if any(stems[i:i + len(phrase)] == phrase for i in range(len(stems) - len(phrase) + 1)):
-                    matched, score = matched + 1, score + 3.0
+                if _says(stems, phrase):
+                    matched, score = matched + 1, score + PHRASE_SCORE
         joined.append((matched, score, row))
     return joined
 
@@ -781,9 +781,14 @@ def _match_cue(stems: list[str], folded: set[str], parts: set[str], speaker: set
         elif word.stem in speaker:  # said by the person asked for
             matched, score = matched + 1, score + 0.3
     for phrase in phrases:
-        if any(stems[i:i + len(phrase)] == phrase for i in range(len(stems) - len(phrase) + 1)):
-            matched, score = matched + 1, score + 3.0
+        if _says(stems, phrase):
+            matched, score = matched + 1, score + PHRASE_SCORE
     return matched, score
+
+
+def _says(stems: list[str], phrase: list[str]) -> bool:
+    """Whether the phrase's stems stand in a row in `stems`."""
+    return any(stems[i:i + len(phrase)] == phrase for i in range(len(stems) - len(phrase) + 1))
 
 
 def _mark(text: str, query_words: Sequence[_Word]) -> str:
