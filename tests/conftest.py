@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import textwrap
 from collections.abc import Callable
@@ -92,6 +94,19 @@ def film_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def gray_film(film_cache: Path) -> Path:
     """12 s, 25 fps, 320×240 H.264 + AAC, a keyframe every 50 frames."""
     return make_video(film_cache / "gray.mp4", seconds=12, gop=50)
+
+
+@pytest.fixture
+def counting_ffmpeg(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """An `ffmpeg` first on PATH that logs each start, then runs the real one: (the environment
+    that puts it first, the log). For tests that count ffmpeg runs."""
+    bin_dir, log = tmp_path / "bin", tmp_path / "ffmpeg-starts.log"
+    bin_dir.mkdir()
+    wrapper = bin_dir / "ffmpeg"
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{ffmpeg_exe()}" "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    return env, log
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import stat
 import struct
 import subprocess
 import sys
@@ -271,18 +270,6 @@ def test_copy_mode_refuses_a_film_browsers_cannot_play(tmp_path: Path, settings:
 
 
 # --- reruns, failures, interruptions ---------------------------------------------------------
-
-
-@pytest.fixture
-def counting_ffmpeg(tmp_path: Path) -> tuple[dict[str, str], Path]:
-    """An `ffmpeg` first on PATH that logs each start, then runs the real one."""
-    bin_dir, log = tmp_path / "bin", tmp_path / "ffmpeg-starts.log"
-    bin_dir.mkdir()
-    wrapper = bin_dir / "ffmpeg"
-    wrapper.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{ffmpeg_exe()}" "$@"\n')
-    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
-    return env, log
 
 
 def starts(log: Path) -> list[str]:

@@ -17,7 +17,6 @@ import re
 import shutil
 import signal
 import sqlite3
-import stat
 import subprocess
 import sys
 import textwrap
@@ -32,7 +31,7 @@ from catalogue import cutting, probecache
 from catalogue.cutlist import check_cutlists
 from catalogue.cutting import CutSummary, build, plan_cut
 from catalogue.errors import MediaError
-from catalogue.media import ffmpeg_exe, probe
+from catalogue.media import probe
 from catalogue.probecache import probe_cached
 from catalogue.settings import Settings
 from catalogue.web.app import create_app
@@ -124,17 +123,6 @@ def assert_complete(root: Path, name: str) -> None:
 
 def changed(before: dict[str, int], after: dict[str, int]) -> list[str]:
     return sorted(name for name in after if before.get(name) != after[name])
-
-
-@pytest.fixture
-def counting_ffmpeg(tmp_path: Path) -> tuple[dict[str, str], Path]:
-    """An `ffmpeg` first on PATH that logs each start, then runs the real one."""
-    bin_dir, log = tmp_path / "bin", tmp_path / "ffmpeg-starts.log"
-    bin_dir.mkdir()
-    wrapper = bin_dir / "ffmpeg"
-    wrapper.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\nexec "{ffmpeg_exe()}" "$@"\n')
-    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
-    return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}, log
 
 
 def ffmpeg_outputs(root: Path, log: Path) -> list[str]:
