@@ -189,7 +189,7 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
     """The steps of one clip: MP4, poster, one VTT per subtitle language."""
     source = cutlist.film.video_path
     film_id = file_identity(source)
-    mp4 = settings.clips_dir / f"{clip.id}.mp4"
+    mp4 = settings.clip_video(clip.id)
     base = {"recipe": _RECIPE_VERSION, "film": film_id, "mode": mode}
     note = ""
     if mode == "copy":
@@ -213,12 +213,12 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
         steps = [_ffmpeg_step(mp4, video_key, clip.duration_ms,
                               lambda tmp: encode_args(source, tmp, info, clip.start_ms, clip.duration_ms),
                               source, (clip.start_ms, clip.end_ms))]
-    poster = settings.clips_dir / f"{clip.id}.jpg"
+    poster = settings.clip_poster(clip.id)
     poster_key = {"recipe": _RECIPE_VERSION, "film": film_id, "kind": "poster", "at_ms": clip.poster_time_ms}
     steps.append(_ffmpeg_step(poster, poster_key, 0,
                               lambda tmp: poster_args(source, tmp, info, clip.poster_time_ms), source))
     for lang, sub_path in cutlist.film.subtitles.items():
-        vtt = settings.clip_transcripts_dir / f"{clip.id}.{lang}.vtt"
+        vtt = settings.clip_vtt(clip.id, lang)
         key = {"recipe": _RECIPE_VERSION, "kind": "vtt", "subtitles": file_identity(sub_path),
                "window": [shown_ms, clip.end_ms]}
         lang_cues = cues.get(lang, [])
@@ -231,15 +231,15 @@ def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[
     film, source = cutlist.film, cutlist.film.video_path
     film_id = file_identity(source)
     chapters = chapter_cues(cutlist.clips)
-    steps = [_text_step(settings.film_transcripts_dir / f"{film.id}.chapters.vtt",
+    steps = [_text_step(settings.film_vtt(film.id, "chapters"),
                         {"recipe": _RECIPE_VERSION, "kind": "chapters",
                          "chapters": [(c.start_ms, c.end_ms, c.text, c.identifier) for c in chapters]},
                         lambda: format_vtt(chapters))]
     for lang, sub_path in film.subtitles.items():
         key = {"recipe": _RECIPE_VERSION, "kind": "film-vtt", "subtitles": file_identity(sub_path)}
-        steps.append(_text_step(settings.film_transcripts_dir / f"{film.id}.{lang}.vtt", key,
+        steps.append(_text_step(settings.film_vtt(film.id, lang), key,
                                 partial(format_vtt, cues.get(lang, []))))
-    web = settings.films_dir / f"{film.id}.mp4"
+    web = settings.film_video(film.id)
     if info.web_ready:
         key = {"recipe": _RECIPE_VERSION, "kind": "film", "film": film_id, "mode": "copy"}
         steps.append(_ffmpeg_step(web, key, info.duration_ms // 20,
@@ -249,7 +249,7 @@ def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[
         steps.append(_ffmpeg_step(web, key, info.duration_ms,
                                   lambda tmp: encode_args(source, tmp, info, 0, None), source))
     at_ms = min(info.duration_ms // 10, 60_000)
-    steps.append(_ffmpeg_step(settings.films_dir / f"{film.id}.jpg",
+    steps.append(_ffmpeg_step(settings.film_poster(film.id),
                               {"recipe": _RECIPE_VERSION, "film": film_id, "kind": "poster", "at_ms": at_ms}, 0,
                               lambda tmp: poster_args(source, tmp, info, at_ms), source))
     return Job(f"film {film.id}", tuple(steps))

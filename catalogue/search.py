@@ -91,7 +91,7 @@ class IndexStats:
 
 def clip_transcript(settings: Settings, clip: Clip, lang: str, film_cues: Sequence[Cue]) -> list[Cue]:
     """The clip's cues in clip time: its cut VTT when there is one, else re-timed from the film's."""
-    path = settings.clip_transcripts_dir / f"{clip.id}.{lang}.vtt"
+    path = settings.clip_vtt(clip.id, lang)
     if path.is_file():
         try:
             return read_cues(path)

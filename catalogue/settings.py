@@ -67,6 +67,27 @@ class Settings:
     def templates_dir(self) -> Path:
         return PROJECT_DIR / "templates"
 
+    # The outputs of `catalogue cut`, named here once for the cutting, the web and the search.
+
+    def clip_video(self, clip_id: str) -> Path:
+        return self.clips_dir / f"{clip_id}.mp4"
+
+    def clip_poster(self, clip_id: str) -> Path:
+        return self.clips_dir / f"{clip_id}.jpg"
+
+    def clip_vtt(self, clip_id: str, lang: str) -> Path:
+        return self.clip_transcripts_dir / f"{clip_id}.{lang}.vtt"
+
+    def film_video(self, film_id: str) -> Path:
+        return self.films_dir / f"{film_id}.mp4"
+
+    def film_poster(self, film_id: str) -> Path:
+        return self.films_dir / f"{film_id}.jpg"
+
+    def film_vtt(self, film_id: str, lang: str) -> Path:
+        """The film's subtitles in `lang`, or with lang "chapters" its chapters track."""
+        return self.film_transcripts_dir / f"{film_id}.{lang}.vtt"
+
     def cutlist_paths(self) -> list[Path]:
         """Every cut list of the catalogue: `media/*.toml`, sorted."""
         return sorted(self.media_dir.glob("*.toml"))

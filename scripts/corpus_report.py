@@ -104,7 +104,7 @@ def check_video(path: Path) -> dict[str, str]:
             info = probe(output)
             if info.video is None or info.duration_ms <= 0:
                 return {"result": "FAILED", "detail": f"{output.name} is not a playable video"}
-        clip = settings.clips_dir / "een-seconde.mp4"
+        clip = settings.clip_video("een-seconde")
         if "een-seconde" in failures and clip.exists():
             return {"result": "FAILED", "detail": "the clip failed but its MP4 is there"}
         if "een-seconde" not in failures and not clip.exists():

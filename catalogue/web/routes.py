@@ -91,7 +91,7 @@ def clip_ld(request: Request, view: ClipView) -> dict[str, Any]:
     return {
         "@context": "https://schema.org", "@type": "VideoObject", "name": clip.title,
         "description": clip.description or f"Kennisclip uit {film.title}",
-        "thumbnailUrl": f"{base}{view.poster_url}", "uploadDate": _file_date(request.app.state.settings.clips_dir / f"{clip.id}.mp4"),
+        "thumbnailUrl": f"{base}{view.poster_url}", "uploadDate": _file_date(request.app.state.settings.clip_video(clip.id)),
         "duration": duration_iso(clip.duration_ms), "contentUrl": f"{base}{view.video_url}",
         "embedUrl": f"{base}/embed/{clip.id}", "inLanguage": film.language,
         "isPartOf": {"@type": "VideoObject", "name": film.title, "url": f"{base}/films/{film.id}"},
@@ -168,7 +168,7 @@ async def film_detail(request: Request) -> Response:
         "@context": "https://schema.org", "@type": "VideoObject", "name": film.film.title,
         "description": film.film.description or film.film.title, "thumbnailUrl": f"{base}{film.poster_url}",
         "contentUrl": f"{base}{film.video_url}", "inLanguage": film.film.language,
-        "uploadDate": _file_date(request.app.state.settings.films_dir / f"{film.id}.mp4"),
+        "uploadDate": _file_date(request.app.state.settings.film_video(film.id)),
         "hasPart": [{"@type": "Clip", "name": c.clip.title, "startOffset": c.clip.start_ms / 1000,
                      "endOffset": c.clip.end_ms / 1000, "url": f"{base}/clips/{c.id}"} for c in film.clips],
     }

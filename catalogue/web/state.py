@@ -6,6 +6,7 @@ Loaded once and reloaded when a cut list changes; everything here is a frozen vi
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,12 +91,14 @@ class Snapshot:
         return next((t for t in self.themes if t.id == theme_id), None)
 
 
-def _tracks(settings: Settings, folder: str, stem: str, film: Film) -> tuple[Track, ...]:
+def _tracks(vtt: Callable[[str, str], Path], folder: str, stem: str, film: Film) -> tuple[Track, ...]:
+    """The subtitle tracks written for `stem` (`vtt`: Settings.clip_vtt or film_vtt), served
+    under /transcripts/FOLDER/, the film's language first."""
     langs = sorted(film.subtitles, key=lambda lang: (lang != film.language, lang))
-    base = settings.transcripts_dir / folder
-    return tuple(Track(lang, LANGUAGE_NAMES.get(lang, lang), f"/transcripts/{folder}/{stem}.{lang}.vtt",
+    files = {lang: vtt(stem, lang) for lang in langs}
+    return tuple(Track(lang, LANGUAGE_NAMES.get(lang, lang), f"/transcripts/{folder}/{files[lang].name}",
                        "captions" if lang == film.language else "subtitles")
-                 for lang in langs if (base / f"{stem}.{lang}.vtt").is_file())
+                 for lang in langs if files[lang].is_file())
 
 
 def _shown_size(settings: Settings, film: Film) -> tuple[int, int]:
@@ -118,14 +121,13 @@ def build_snapshot(settings: Settings, report: Report, catalogue: Catalogue,
         views = []
         for clip in cutlist.clips:
             view = ClipView(clip, film, tuple(themes[t] for t in clip.themes if t in themes),
-                            _tracks(settings, "clips", clip.id, film),
-                            (settings.clips_dir / f"{clip.id}.mp4").is_file(),
-                            (settings.clips_dir / f"{clip.id}.jpg").is_file(), size)
+                            _tracks(settings.clip_vtt, "clips", clip.id, film),
+                            settings.clip_video(clip.id).is_file(), settings.clip_poster(clip.id).is_file(), size)
             clips[clip.id] = view
             views.append(view)
         films[film.id] = FilmView(film, tuple(sorted(views, key=lambda v: v.clip.start_ms)),
-                                  _tracks(settings, "films", film.id, film),
-                                  (settings.films_dir / f"{film.id}.mp4").is_file())
+                                  _tracks(settings.film_vtt, "films", film.id, film),
+                                  settings.film_video(film.id).is_file())
     return Snapshot(catalogue.themes, films, clips, stamp)
 
 
@@ -164,7 +166,7 @@ class CatalogueState:
         """The clip's transcript in one language (the film's own by default); none when the
         file is missing or unreadable. Parsed once per version of the file."""
         lang = lang or view.film.language
-        path = self.settings.clip_transcripts_dir / f"{view.clip.id}.{lang}.vtt"
+        path = self.settings.clip_vtt(view.clip.id, lang)
         try:
             info = path.stat()
         except OSError:
