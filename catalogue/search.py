@@ -28,7 +28,7 @@ import threading
 import time
 import weakref
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -719,10 +719,11 @@ def _moments(db: sqlite3.Connection, clip_ids: Sequence[str], parsed: ParsedQuer
                                            phrases).items():
             scored[clip_id] = _join_across(found, phrases)
     moments = {}
+    mark = _marker(marked)
     for clip_id, found in scored.items():
         most = max(matched for matched, _, _ in found)  # only the cues that match the most parts of the query
         best = sorted((item for item in found if item[0] == most), key=lambda item: -item[1])[:MOMENTS_PER_CLIP]
-        moments[clip_id] = [Moment(row[1], row[2], row[4], _mark(row[4], marked), row[3])
+        moments[clip_id] = [Moment(row[1], row[2], row[4], mark(row[4]), row[3])
                             for _, _, row in sorted(best, key=lambda item: item[2][1])]
     return moments
 
@@ -791,9 +792,10 @@ def _says(stems: list[str], phrase: list[str]) -> bool:
     return any(stems[i:i + len(phrase)] == phrase for i in range(len(stems) - len(phrase) + 1))
 
 
-def _mark(text: str, query_words: Sequence[_Word]) -> str:
-    """`text` escaped, with <mark> around words that match the query (its forms, synonyms,
-    a compound that starts with it, a near word after a typo). Nothing of `text` becomes markup."""
+def _marker(query_words: Sequence[_Word]) -> Callable[[str], str]:
+    """A function giving a text escaped, with <mark> around words that match the query (its
+    forms, synonyms, a compound that starts with it, a near word after a typo). Nothing of the
+    text becomes markup. The query's forms are gathered once, for every moment of a search."""
     stems: set[str] = set()
     folded_words: set[str] = set()
     heads: set[str] = set()
@@ -803,17 +805,22 @@ def _mark(text: str, query_words: Sequence[_Word]) -> str:
         folded_words.update(word.near)
         stems.update(map(stem, word.near))
         heads.update(w for w in (word.folded, *word.near) if len(w) >= 5)
-    out, last = [], 0
-    for token in exact_analyzer()(text, chars=True, mode="index"):
-        folded = token.text
-        if folded in folded_words or stem(folded) in stems or any(folded.startswith(h) for h in heads):
-            out.append(html.escape(text[last:token.startchar]))
-            out.append(f"<mark>{html.escape(text[token.startchar:token.endchar])}</mark>")
-            last = token.endchar
-    out.append(html.escape(text[last:]))
-    return "".join(out)
+    analyzer = exact_analyzer()
+
+    def mark(text: str) -> str:
+        out, last = [], 0
+        for token in analyzer(text, chars=True, mode="index"):
+            folded = token.text
+            if folded in folded_words or stem(folded) in stems or any(folded.startswith(h) for h in heads):
+                out.append(html.escape(text[last:token.startchar]))
+                out.append(f"<mark>{html.escape(text[token.startchar:token.endchar])}</mark>")
+                last = token.endchar
+        out.append(html.escape(text[last:]))
+        return "".join(out)
+
+    return mark
 
 
 def highlight(text: str, parsed: ParsedQuery, synonyms: Synonyms) -> str:
     """`text` escaped, with the words of `parsed` (and their synonyms) marked."""
-    return _mark(text, [_Word.of(w, synonyms) for w in parsed.all_words()])
+    return _marker([_Word.of(w, synonyms) for w in parsed.all_words()])(text)
