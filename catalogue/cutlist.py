@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from catalogue.errors import CatalogueError, CutListError, Problem, TranscriptError
-from catalogue.model import Clip, Cue, CutList, Film, MediaInfo, Theme
+from catalogue.model import Clip, Cue, CutList, Film, MediaInfo, SubtitleSource, Theme
 from catalogue.subtitles import lint_cues, read_cues
 from catalogue.timecode import format_timecode, parse_timecode
 
@@ -22,7 +22,9 @@ _FILM_KEYS = {"id": True, "title": True, "video": True, "language": True,
 _THEME_KEYS = {"id": True, "title": True, "description": False}
 _CLIP_KEYS = {"id": True, "title": True, "themes": True, "start": True, "end": True,
               "description": False, "speakers": False, "poster": False}
+_SUBTITLE_KEYS = {"file": True, "made_by": False, "reviewed": False}
 _TOP_KEYS = {"film", "theme", "clip"}
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 Prober = Callable[[Path], MediaInfo]
 
@@ -86,27 +88,28 @@ class _Checker:
     def warn(self, where: str, field_name: str, message: str, file: Path | None = None) -> None:
         self.report.warnings.append(Problem(file or self.path, where, field_name, message))
 
-    def table(self, data: object, keys: dict[str, bool], where: str) -> dict[str, Any]:
+    def table(self, data: object, keys: dict[str, bool], where: str, prefix: str = "") -> dict[str, Any]:
+        """`data` as a table with only `keys` (name: required); `prefix` goes before each field name."""
         if not isinstance(data, dict):
-            self.error(where, "", "must be a table")
+            self.error(where, prefix.rstrip("."), "must be a table")
             return {}
         for key in data:
             if key not in keys:
                 close = _closest(key, keys)
                 hint = f" (did you mean '{close}'?)" if close else f"; allowed: {', '.join(keys)}"
-                self.error(where, key, f"unknown key{hint}")
+                self.error(where, prefix + key, f"unknown key{hint}")
         for key, required in keys.items():
             if required and key not in data:
-                self.error(where, key, "required key is missing")
+                self.error(where, prefix + key, "required key is missing")
         return data
 
-    def text(self, data: dict[str, Any], key: str, where: str) -> str:
+    def text(self, data: dict[str, Any], key: str, where: str, prefix: str = "") -> str:
         value = data.get(key, "")
         if not isinstance(value, str):
-            self.error(where, key, f"must be a string, not {type(value).__name__}")
+            self.error(where, prefix + key, f"must be a string, not {type(value).__name__}")
             return ""
         if key in data and _REQUIRED_NONEMPTY.get(key) and not value.strip():
-            self.error(where, key, "must not be empty")
+            self.error(where, prefix + key, "must not be empty")
         return value
 
     def strings(self, data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -148,7 +151,7 @@ class _Checker:
         return path
 
 
-_REQUIRED_NONEMPTY = {"id": True, "title": True, "video": True, "language": True}
+_REQUIRED_NONEMPTY = {"id": True, "title": True, "video": True, "language": True, "file": True}
 
 
 def _closest(key: str, allowed: Iterable[str]) -> str:
@@ -214,22 +217,7 @@ def _check_film(checker: _Checker, raw: object, prober: Prober) -> tuple[Film, i
     data = checker.table(raw, _FILM_KEYS, where)
     film_id = checker.slug(data, where)
     video = checker.existing_file(checker.text(data, "video", where), where, "video")
-    subtitles: dict[str, Path] = {}
-    raw_subs = data.get("subtitles", {})
-    if not isinstance(raw_subs, dict):
-        checker.error(where, "subtitles", "must be a table: language code = \"file.vtt\"")
-        raw_subs = {}
-    for lang, value in raw_subs.items():
-        if not re.match(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$", lang):
-            checker.error(where, f"subtitles.{lang}", "not a language code like 'nl' or 'en'")
-        if not isinstance(value, str):
-            checker.error(where, f"subtitles.{lang}", "must be a file path string")
-            continue
-        found = checker.existing_file(value, where, f"subtitles.{lang}")
-        if found and found.suffix.lower() not in (".vtt", ".srt"):
-            checker.error(where, f"subtitles.{lang}", f"{found.name}: use a .vtt or .srt file")
-        elif found:
-            subtitles[lang] = found
+    subtitles, sources = _check_subtitles(checker, data.get("subtitles", {}))
     duration_ms = None
     if video is not None:
         try:
@@ -243,8 +231,58 @@ def _check_film(checker: _Checker, raw: object, prober: Prober) -> tuple[Film, i
                 duration_ms = info.duration_ms
     film = Film(id=film_id, title=checker.text(data, "title", where), video_path=video or Path(),
                 language=checker.text(data, "language", where), subtitles=subtitles,
-                description=checker.text(data, "description", where), credits=checker.text(data, "credits", where))
+                description=checker.text(data, "description", where), credits=checker.text(data, "credits", where),
+                subtitle_sources=sources)
     return film, duration_ms
+
+
+def _check_subtitles(checker: _Checker, raw: object) -> tuple[dict[str, Path], dict[str, SubtitleSource]]:
+    """[film.subtitles]: each language's file (found, .vtt or .srt) and who made it."""
+    files: dict[str, Path] = {}
+    sources: dict[str, SubtitleSource] = {}
+    if not isinstance(raw, dict):
+        checker.error("film", "subtitles", "must be a table: language code = \"file.vtt\"")
+        return files, sources
+    for lang, value in raw.items():
+        name = f"subtitles.{lang}"
+        if not LANGUAGE_CODE.match(lang):
+            checker.error("film", name, "not a language code like 'nl' or 'en'")
+        entry = _subtitle_entry(checker, name, value)
+        if entry is None:
+            continue
+        file_field, file, source = entry
+        found = checker.existing_file(file, "film", file_field)
+        if found and found.suffix.lower() not in (".vtt", ".srt"):
+            checker.error("film", file_field, f"{found.name}: use a .vtt or .srt file")
+        elif found:
+            files[lang], sources[lang] = found, source
+    return files, sources
+
+
+def _subtitle_entry(checker: _Checker, name: str, value: object) -> tuple[str, str, SubtitleSource] | None:
+    """One [film.subtitles] value, "file.vtt" or { file, made_by, reviewed }: the field naming the
+    file, the file as written, who made it. None when there is no file to look at."""
+    if isinstance(value, str):
+        if not value.strip():
+            checker.error("film", name, "must not be empty: name a .vtt or .srt file")
+            return None
+        return name, value, SubtitleSource()
+    if not isinstance(value, dict):
+        checker.error("film", name, 'must be a file path string, or a table '
+                                    '{ file = "…", made_by = "…", reviewed = false }')
+        return None
+    prefix = f"{name}."
+    data = checker.table(value, _SUBTITLE_KEYS, "film", prefix)
+    file = checker.text(data, "file", "film", prefix)
+    made_by = checker.text(data, "made_by", "film", prefix).strip()
+    reviewed = data.get("reviewed", not made_by)  # what a machine made waits for a person
+    if not isinstance(reviewed, bool):
+        checker.error("film", prefix + "reviewed", f"must be true or false (no quotes), not {reviewed!r}")
+        reviewed = not made_by
+    if not reviewed and not made_by:
+        checker.warn("film", prefix + "reviewed", "reviewed = false without made_by: the site only flags "
+                                                  "machine-made subtitles; say what made them with made_by = \"…\"")
+    return (prefix + "file", file, SubtitleSource(made_by, reviewed)) if file.strip() else None
 
 
 def _entries(checker: _Checker, raw: object, kind: str) -> list[object]:

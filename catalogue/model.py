@@ -112,6 +112,14 @@ class Clip:
 
 
 @dataclass(frozen=True)
+class SubtitleSource:
+    """Who made a film's subtitles in one language, and whether a person has reviewed them."""
+
+    made_by: str = ""  # what made them, e.g. "whisper base"; "" when a person wrote them
+    reviewed: bool = True
+
+
+@dataclass(frozen=True)
 class Film:
     id: str
     title: str
@@ -120,6 +128,14 @@ class Film:
     subtitles: dict[str, Path] = field(default_factory=dict)  # language -> file
     description: str = ""
     credits: str = ""
+    # language -> who made its subtitles; a language not here was written by a person, reviewed
+    subtitle_sources: dict[str, SubtitleSource] = field(default_factory=dict)
+
+    def machine_made_unreviewed(self, lang: str) -> str:
+        """What made the subtitles in `lang` (e.g. "whisper base") while no person has reviewed
+        them yet; "" when a person made them or has reviewed them."""
+        source = self.subtitle_sources.get(lang, SubtitleSource())
+        return source.made_by if source.made_by and not source.reviewed else ""
 
 
 @dataclass(frozen=True)

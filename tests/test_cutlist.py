@@ -10,6 +10,7 @@ from conftest import DATA, DEFAULT_CLIPS, write_cutlist, write_vtt
 
 from catalogue.cutlist import Report, check_cutlists
 from catalogue.errors import CutListError, Problem
+from catalogue.model import SubtitleSource
 from catalogue.probecache import probe_cached
 from catalogue.settings import Settings
 
@@ -309,3 +310,81 @@ def test_check_cutlists_clip_cutting_through_a_cue_is_a_warning(small_catalogue:
     report = check(small_catalogue(clip("derde", start=start, end=end)))
     assert report.errors == []
     assert one(report.warnings, "clip 'derde'", field) == message
+
+
+# --- [film.subtitles] as a table: who made them, whether a person reviewed them ---------------
+
+NL_LINE = 'nl = "../transcripts/film.nl.vtt"'
+NL_FILE = 'file = "../transcripts/film.nl.vtt"'
+
+
+@pytest.mark.parametrize(("entry", "source", "flagged"), [
+    (NL_LINE, SubtitleSource("", True), ""),
+    (f"nl = {{ {NL_FILE} }}", SubtitleSource("", True), ""),
+    (f'nl = {{ {NL_FILE}, made_by = "whisper base" }}', SubtitleSource("whisper base", False), "whisper base"),
+    (f'nl = {{ {NL_FILE}, made_by = "whisper base", reviewed = false }}', SubtitleSource("whisper base", False),
+     "whisper base"),
+    (f'nl = {{ {NL_FILE}, made_by = "whisper base", reviewed = true }}', SubtitleSource("whisper base", True), ""),
+    (f'nl = {{ {NL_FILE}, made_by = "", reviewed = true }}', SubtitleSource("", True), ""),
+])
+def test_check_cutlists_subtitles_say_who_made_them(small_catalogue: MakeCatalogue, check: Callable[..., Report],
+                                                    tmp_path: Path, entry: str, source: SubtitleSource,
+                                                    flagged: str) -> None:
+    report = check(rewrite(small_catalogue(), NL_LINE, entry))
+    assert report.errors == [] and report.warnings == []
+    [cutlist] = report.cutlists
+    assert cutlist.film.subtitles == {"nl": (tmp_path / "transcripts" / "film.nl.vtt").resolve()}
+    assert cutlist.film.subtitle_sources == {"nl": source}
+    assert cutlist.film.machine_made_unreviewed("nl") == flagged
+    assert cutlist.film.machine_made_unreviewed("en") == ""  # a language it has no subtitles in
+    assert len(report.cues[("testfilm", "nl")]) == 3  # read and checked like any other
+
+
+def test_check_cutlists_subtitles_as_their_own_table(small_catalogue: MakeCatalogue,
+                                                     check: Callable[..., Report]) -> None:
+    report = check(rewrite(small_catalogue(), NL_LINE,
+                           f'\n[film.subtitles.nl]\n{NL_FILE}\nmade_by = "whisper small"\nreviewed = false\n'))
+    assert report.errors == []
+    assert report.catalogue().cutlists[0].film.machine_made_unreviewed("nl") == "whisper small"
+
+
+@pytest.mark.parametrize(("entry", "field", "message"), [
+    (f'nl = {{ {NL_FILE}, reviwed = true }}', "subtitles.nl.reviwed", "unknown key (did you mean 'reviewed'?)"),
+    (f'nl = {{ {NL_FILE}, madeby = "whisper" }}', "subtitles.nl.madeby", "unknown key (did you mean 'made_by'?)"),
+    (f'nl = {{ {NL_FILE}, kleur = "rood" }}', "subtitles.nl.kleur", "unknown key; allowed: file, made_by, reviewed"),
+    (f'nl = {{ {NL_FILE}, reviewed = "no" }}', "subtitles.nl.reviewed", "must be true or false (no quotes), not 'no'"),
+    (f'nl = {{ {NL_FILE}, reviewed = 1 }}', "subtitles.nl.reviewed", "must be true or false (no quotes), not 1"),
+    (f'nl = {{ {NL_FILE}, made_by = 3 }}', "subtitles.nl.made_by", "must be a string, not int"),
+    ('nl = { made_by = "whisper base" }', "subtitles.nl.file", "required key is missing"),
+    ('nl = { file = 3 }', "subtitles.nl.file", "must be a string, not int"),
+    ('nl = { file = " " }', "subtitles.nl.file", "must not be empty"),
+    ('nl = { file = "../transcripts/weg.nl.vtt" }', "subtitles.nl.file", "file not found:"),
+    ('nl = { file = "film.mp4" }', "subtitles.nl.file", "film.mp4: use a .vtt or .srt file"),
+    ("nl = 3", "subtitles.nl", "must be a file path string, or a table { file = "),
+    ('nl = ""', "subtitles.nl", "must not be empty"),
+])
+def test_check_cutlists_bad_subtitle_entry(small_catalogue: MakeCatalogue, check: Callable[..., Report],
+                                           entry: str, field: str, message: str) -> None:
+    report = check(rewrite(small_catalogue(), NL_LINE, entry))
+    assert message in one(report.errors, "film", field)
+
+
+def test_check_cutlists_every_subtitle_problem_is_reported(small_catalogue: MakeCatalogue,
+                                                           check: Callable[..., Report]) -> None:
+    path = rewrite(small_catalogue(), NL_LINE,
+                   'nl = { fiel = "x.vtt", made_by = 1, reviewed = "ja" }\n'
+                   'en = { file = "../transcripts/film.nl.vtt", reviewd = false }\n'
+                   'Frans = "../transcripts/film.nl.vtt"')
+    assert {p.field for p in check(path).errors} == {
+        "subtitles.nl.fiel", "subtitles.nl.file", "subtitles.nl.made_by", "subtitles.nl.reviewed",
+        "subtitles.en.reviewd", "subtitles.Frans"}
+
+
+def test_check_cutlists_unreviewed_without_made_by_is_a_warning(small_catalogue: MakeCatalogue,
+                                                                check: Callable[..., Report]) -> None:
+    report = check(rewrite(small_catalogue(), NL_LINE, f"nl = {{ {NL_FILE}, reviewed = false }}"))
+    assert report.errors == []
+    assert "say what made them with made_by" in one(report.warnings, "film", "subtitles.nl.reviewed")
+    film = report.catalogue().cutlists[0].film
+    assert film.subtitle_sources["nl"] == SubtitleSource("", False)
+    assert film.machine_made_unreviewed("nl") == ""  # nothing says a machine made them
