@@ -61,5 +61,14 @@ class CutListError(CatalogueError):
         super().__init__(f"{count} error{'s' if count != 1 else ''} in the cut list:\n{lines}")
 
 
+class CutListEditError(CatalogueError):
+    """A cut list that cannot be changed safely (not TOML, no [film], changed meanwhile); nothing was written."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
 class CutError(CatalogueError):
     """One or more clips failed to build; the others were built."""
