@@ -18,10 +18,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from catalogue.errors import CatalogueError
 from catalogue.search import SearchResults, search
 from catalogue.timecode import format_clock
-from catalogue.web.state import CatalogueState, ClipView, Snapshot
+from catalogue.web.state import CatalogueState, ClipView, Snapshot, Track
 
 PROVIDER = "Van buddy tot community"
 EMBED_WIDTH, EMBED_HEIGHT = 640, 360
+MACHINE_MADE_NOTICE = "Automatisch gegenereerd, nog niet nagekeken"
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -82,8 +83,18 @@ def clip_json(request: Request, view: ClipView) -> dict[str, Any]:
         "url": f"{base}/clips/{clip.id}", "embed_url": f"{base}/embed/{clip.id}",
         "video_url": f"{base}{view.video_url}" if view.has_video else None,
         "poster_url": f"{base}{view.poster_url}" if view.has_poster else None,
-        "subtitles": [{"lang": t.lang, "label": t.label, "url": f"{base}{t.url}"} for t in view.tracks],
+        "subtitles": [track_json(base, t) for t in view.tracks],
     }
+
+
+def track_json(base: str, track: Track) -> dict[str, Any]:
+    return {"lang": track.lang, "label": track.label, "url": f"{base}{track.url}",
+            "machine_made": bool(track.made_by), "reviewed": track.reviewed, "made_by": track.made_by or None}
+
+
+def machine_made_note(made_by: str) -> str:
+    """What the site says beside subtitles or a transcript a machine made and nobody reviewed yet."""
+    return f"{MACHINE_MADE_NOTICE} (gemaakt met {' '.join(made_by.split())})"  # one line, whatever it says
 
 
 def clip_ld(request: Request, view: ClipView) -> dict[str, Any]:
@@ -134,6 +145,7 @@ async def clip_detail(request: Request) -> Response:
         "view": view, "clip": view.clip, "cues": cues, "start_s": start_s, "base": base,
         "oembed_url": oembed_url, "jsonld": json_ld(clip_ld(request, view)),
         "embed_code": embed_code(base, view, None, None, True),
+        "transcript_made_by": view.film.machine_made_unreviewed(view.film.language),
     })
 
 
@@ -151,7 +163,9 @@ def embed_code(base: str, view: ClipView, start: float | None, end: float | None
 async def clip_transcript(request: Request) -> Response:
     view = _clip_or_404(request)
     cues = await run_in_threadpool(_state(request).cues, view)
-    lines = [f"{view.clip.title}", f"{view.film.title}", ""]
+    made_by = view.film.machine_made_unreviewed(view.film.language)
+    lines = [machine_made_note(made_by)] if made_by else []
+    lines += [f"{view.clip.title}", f"{view.film.title}", ""]
     for cue in cues:
         speaker = f"{cue.speaker}: " if cue.speaker else ""
         lines.append(f"[{format_clock(cue.start_ms)}] {speaker}{cue.plain.replace(chr(10), ' ')}")

@@ -13,11 +13,12 @@ from pathlib import Path
 from catalogue.cutlist import Catalogue, Report, check_cutlists
 from catalogue.cutting import target_size
 from catalogue.errors import CatalogueError
-from catalogue.model import Clip, Cue, Film, Theme
+from catalogue.model import Clip, Cue, Film, SubtitleSource, Theme
 from catalogue.probecache import probe_cached
 from catalogue.settings import Settings
 from catalogue.subtitles import read_cues
 
+MACHINE_MADE_LABEL = "automatisch, niet nagekeken"  # in the label of a track no person has reviewed yet
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "Engels", "fr": "Frans", "de": "Duits", "ar": "Arabisch",
                   "tr": "Turks", "es": "Spaans", "uk": "Oekraïens", "ru": "Russisch"}
 
@@ -25,9 +26,23 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "en": "Engels", "fr": "Frans", "de": "Duit
 @dataclass(frozen=True)
 class Track:
     lang: str
-    label: str
+    label: str  # what the player's menu shows: the language, and whether a machine made it unreviewed
     url: str  # path under /transcripts
     kind: str = "subtitles"  # "captions" for the language spoken in the film
+    made_by: str = ""  # what made the subtitles, e.g. "whisper base"; "" when a person wrote them
+    reviewed: bool = True
+
+    @property
+    def language(self) -> str:
+        return LANGUAGE_NAMES.get(self.lang, self.lang)
+
+    @property
+    def unreviewed(self) -> bool:
+        """Machine-made and not yet reviewed by a person: the site says so wherever it shows them."""
+        return bool(self.made_by) and not self.reviewed
+
+
+Stamp = tuple[tuple[str, int, int, int], ...]  # (path, mtime_ns, size, inode) of what the snapshot was read from
 
 
 @dataclass(frozen=True)
@@ -82,7 +97,7 @@ class Snapshot:
     themes: tuple[Theme, ...]
     films: dict[str, FilmView]
     clips: dict[str, ClipView]
-    stamp: tuple[tuple[str, int], ...] = field(default=())
+    stamp: Stamp = field(default=())
 
     def clips_of(self, theme_id: str) -> list[ClipView]:
         return [c for c in self.clips.values() if theme_id in c.clip.themes]
@@ -96,9 +111,16 @@ def _tracks(vtt: Callable[[str, str], Path], folder: str, stem: str, film: Film)
     under /transcripts/FOLDER/, the film's language first."""
     langs = sorted(film.subtitles, key=lambda lang: (lang != film.language, lang))
     files = {lang: vtt(stem, lang) for lang in langs}
-    return tuple(Track(lang, LANGUAGE_NAMES.get(lang, lang), f"/transcripts/{folder}/{files[lang].name}",
-                       "captions" if lang == film.language else "subtitles")
+    return tuple(_track(film, lang, f"/transcripts/{folder}/{files[lang].name}")
                  for lang in langs if files[lang].is_file())
+
+
+def _track(film: Film, lang: str, url: str) -> Track:
+    source = film.subtitle_sources.get(lang, SubtitleSource())
+    name = LANGUAGE_NAMES.get(lang, lang)
+    label = f"{name} ({MACHINE_MADE_LABEL})" if film.machine_made_unreviewed(lang) else name
+    return Track(lang, label, url, "captions" if lang == film.language else "subtitles",
+                 source.made_by, source.reviewed)
 
 
 def _shown_size(settings: Settings, film: Film) -> tuple[int, int]:
@@ -111,7 +133,7 @@ def _shown_size(settings: Settings, film: Film) -> tuple[int, int]:
 
 
 def build_snapshot(settings: Settings, report: Report, catalogue: Catalogue,
-                   stamp: tuple[tuple[str, int], ...] = ()) -> Snapshot:
+                   stamp: Stamp = ()) -> Snapshot:
     themes = {t.id: t for t in catalogue.themes}
     clips: dict[str, ClipView] = {}
     films: dict[str, FilmView] = {}
@@ -142,10 +164,19 @@ class CatalogueState:
         # than its transcript changes
         self._cues: dict[Path, tuple[tuple[int, int], tuple[Cue, ...]]] = {}
 
-    def _stamp(self) -> tuple[tuple[str, int], ...]:
+    def _stamp(self) -> Stamp:
         s = self.settings
         paths = [*s.cutlist_paths(), s.clips_dir, s.films_dir, s.clip_transcripts_dir, s.film_transcripts_dir]
-        return tuple((str(p), p.stat().st_mtime_ns) for p in paths if p.exists())
+        stamps = []
+        for path in paths:
+            try:
+                info = path.stat()
+            except OSError:  # gone meanwhile
+                continue
+            # size and inode too: an edit within one tick of a coarse clock, or an atomic replace
+            # (how `catalogue` edits a cut list), changes one of them
+            stamps.append((str(path), info.st_mtime_ns, info.st_size, info.st_ino))
+        return tuple(stamps)
 
     def snapshot(self) -> Snapshot:
         stamp = self._stamp()

@@ -870,6 +870,8 @@ def test_api_clips_have_stable_fields_and_absolute_urls_that_work(client: TestCl
             assert client.get(local(clip[key])).status_code == 200
         assert [s["lang"] for s in clip["subtitles"]] == ["nl", "en"]
         for sub in clip["subtitles"]:
+            assert set(sub) == {"lang", "label", "url", "machine_made", "reviewed", "made_by"}
+            assert (sub["machine_made"], sub["reviewed"], sub["made_by"]) == (False, True, None)  # a person's
             assert client.get(local(sub["url"])).headers["content-type"] == "text/vtt; charset=utf-8"
     tweede = clips[1]
     assert tweede["title"] == TITLE and tweede["film"] == "testfilm"
