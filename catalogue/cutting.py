@@ -180,8 +180,13 @@ def _text_step(output: Path, key: dict[str, Any], make_text: Callable[[], str]) 
     return Step(output, key, 0, run)
 
 
-def _clip_vtt(cues: list[Cue], start_ms: int, end_ms: int) -> str:
-    return format_vtt(clip_cues(cues, start_ms, end_ms))
+def _clip_vtt(cues: list[Cue], start_ms: int, end_ms: int, note: str = "") -> str:
+    return format_vtt(clip_cues(cues, start_ms, end_ms), note=note)
+
+
+def machine_note(made_by: str) -> str:
+    """The NOTE of a VTT made from machine-made subtitles no person has reviewed yet."""
+    return f"Machine-made ({made_by}), not yet reviewed by a person: a draft." if made_by else ""
 
 
 def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
@@ -219,10 +224,11 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
                               lambda tmp: poster_args(source, tmp, info, clip.poster_time_ms), source))
     for lang, sub_path in cutlist.film.subtitles.items():
         vtt = settings.clip_vtt(clip.id, lang)
+        vtt_note = machine_note(cutlist.film.machine_made_unreviewed(lang))
         key = {"recipe": _RECIPE_VERSION, "kind": "vtt", "subtitles": file_identity(sub_path),
-               "window": [shown_ms, clip.end_ms]}
+               "window": [shown_ms, clip.end_ms], **({"note": vtt_note} if vtt_note else {})}
         lang_cues = cues.get(lang, [])
-        steps.append(_text_step(vtt, key, partial(_clip_vtt, lang_cues, shown_ms, clip.end_ms)))
+        steps.append(_text_step(vtt, key, partial(_clip_vtt, lang_cues, shown_ms, clip.end_ms, vtt_note)))
     return Job(clip.id, tuple(steps), note)
 
 
@@ -236,9 +242,11 @@ def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[
                          "chapters": [(c.start_ms, c.end_ms, c.text, c.identifier) for c in chapters]},
                         lambda: format_vtt(chapters))]
     for lang, sub_path in film.subtitles.items():
-        key = {"recipe": _RECIPE_VERSION, "kind": "film-vtt", "subtitles": file_identity(sub_path)}
+        vtt_note = machine_note(film.machine_made_unreviewed(lang))
+        key = {"recipe": _RECIPE_VERSION, "kind": "film-vtt", "subtitles": file_identity(sub_path),
+               **({"note": vtt_note} if vtt_note else {})}
         steps.append(_text_step(settings.film_vtt(film.id, lang), key,
-                                partial(format_vtt, cues.get(lang, []))))
+                                partial(format_vtt, cues.get(lang, []), note=vtt_note)))
     web = settings.film_video(film.id)
     if info.web_ready:
         key = {"recipe": _RECIPE_VERSION, "kind": "film", "film": film_id, "mode": "copy"}

@@ -280,10 +280,14 @@ def clip_cues(cues: Iterable[Cue], start_ms: int, end_ms: int, shift_ms: int | N
     return clipped
 
 
-def format_vtt(cues: Iterable[Cue], *, header: str = "") -> str:
-    """A WebVTT document. Cue text is written as stored (normalized markup); a blank
-    line or `-->` inside it, which would end or break the cue, is neutralized."""
+def format_vtt(cues: Iterable[Cue], *, header: str = "", note: str = "") -> str:
+    """A WebVTT document, with `note` as a NOTE block before the cues. Cue text is written as
+    stored (normalized markup); a blank line or `-->` inside it, which would end or break the
+    cue, is neutralized."""
     parts = ["WEBVTT" + (f" {header}" if header else ""), ""]
+    note_lines = [line for line in note.replace("-->", "->").split("\n") if line.strip()]
+    if note_lines:
+        parts += ["NOTE", *note_lines, ""]
     for cue in cues:
         if cue.identifier and "-->" not in cue.identifier:
             parts.append(cue.identifier.replace("\n", " "))
