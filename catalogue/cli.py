@@ -17,7 +17,7 @@ from catalogue.cutting import MODES, Job, build, pending_steps, plan_cut
 from catalogue.buildrecord import BuildRecords
 from catalogue.errors import CatalogueError, CutError, Problem
 from catalogue.probecache import probe_cached
-from catalogue.progress import BarListener, LineListener
+from catalogue.progress import BarListener, LineListener, TranscribeBar, TranscribeLines
 from catalogue.settings import Settings
 
 
@@ -203,6 +203,81 @@ def _print_results(results: Any) -> None:
         for moment in clip.moments:
             marked = html.unescape(moment.html.replace("<mark>", "[").replace("</mark>", "]"))
             click.echo(f"  {format_clock(moment.start_ms):>7}  {marked}")
+
+
+@cli.command()
+@cutlist_args
+@click.option("--film", "film_ids", multiple=True, metavar="FILM_ID", help="Only this film (repeatable).")
+@click.option("--model", "model_dir", type=click.Path(file_okay=False, path_type=Path),
+              envvar="CATALOGUE_WHISPER_MODEL",
+              help="A CTranslate2 Whisper model folder (e.g. a converted large-v3). Default: $CATALOGUE_WHISPER_MODEL, "
+                   "else Whisper base from the installed wheels.")
+@click.option("--force", is_flag=True,
+              help="Transcribe films that have subtitles too; an existing transcript is kept as a backup.")
+@click.pass_obj
+def transcribe(settings: Settings, cutlists: tuple[Path, ...], film_ids: tuple[str, ...], model_dir: Path | None,
+               force: bool) -> None:
+    """Transcribe the Dutch speech of films that have no subtitles, on this computer.
+
+    Writes transcripts/<film>.<lang>.vtt (readable cues) and the word timings beside it,
+    and adds the file to the cut list as machine-made and not reviewed: a draft that an
+    editor checks, then marks with `reviewed = true`. Nothing is sent anywhere. An
+    interrupted run resumes where it stopped; an existing transcript is never replaced
+    without --force.
+    """
+    from catalogue.transcription import plan_targets, transcribe_film
+    from catalogue.whisper import load_model, model_folder
+
+    report = _check(settings, cutlists)
+    targets, skipped = plan_targets(settings, report, film_ids, force=force)
+    for line in skipped:
+        click.echo(line, err=True)
+    if not targets:
+        click.echo("Nothing to transcribe.")
+        return
+    model = model_folder(model_dir)
+    loaded: list[Any] = []
+
+    def load() -> Any:  # once, and only when a film has audio to recognise
+        if not loaded:
+            click.echo(f"Model: {model.name} ({model.path})", err=True)
+            loaded.append(load_model(model))
+        return loaded[0]
+
+    listener = TranscribeBar(sys.stderr) if sys.stderr.isatty() else TranscribeLines(sys.stderr)
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    failed: dict[str, str] = {}
+    try:
+        for target in targets:
+            try:
+                outcome = transcribe_film(settings, target, model, load, listener, force=force)
+            except CatalogueError as exc:
+                listener.finish()
+                click.echo(f"{target.name}: FAILED: {exc}", err=True)
+                failed[target.name] = str(exc)
+                continue
+            listener.finish()
+            _print_transcribed(settings, outcome)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        listener.finish()
+    if failed:
+        lines = "\n".join(f"  {name}: {message}" for name, message in failed.items())
+        raise CatalogueError(f"{len(failed)} film(s) not transcribed:\n{lines}")
+
+
+def _print_transcribed(settings: Settings, outcome: Any) -> None:
+    target = outcome.target
+    rel = target.vtt.relative_to(settings.root) if target.vtt.is_relative_to(settings.root) else target.vtt
+    speed = f", {outcome.seconds / max(1, outcome.audio_ms / 1000):.2f}× real time" if outcome.audio_ms else ""
+    click.echo(f"{target.name}: wrote {rel}: {outcome.cues} cues, {outcome.words} words "
+               f"({len(outcome.dropped)} stretches dropped as non-speech or loops){speed}")
+    if outcome.backup:
+        click.echo(f"  the previous file is kept as {outcome.backup.name}")
+    click.echo(f"  added to {target.cutlist.name} as machine-made, not reviewed"
+               + (f" (backup: {outcome.cutlist_backup.name})" if outcome.cutlist_backup else ""))
+    click.echo("  This is a draft: Whisper base gets about 1 word in 8 to 1 in 3 wrong. Review it, then set "
+               f"reviewed = true in [film.subtitles] {target.lang}.")
 
 
 @cli.command()

@@ -10,6 +10,8 @@ from typing import TextIO
 
 from catalogue.cutting import CutListener, Job, Step
 from catalogue.errors import CatalogueError
+from catalogue.timecode import format_clock
+from catalogue.transcription import Target, TranscribeListener
 
 
 def _short(path_name: str) -> str:
@@ -96,3 +98,68 @@ class BarListener(LineListener):
         with self.lock:
             self.stream.write("\n")
             self.stream.flush()
+
+
+class TranscribeLines(TranscribeListener):
+    """Plain lines for `catalogue transcribe` off a terminal: one about every minute of audio."""
+
+    def __init__(self, stream: TextIO, every_ms: int = 60_000) -> None:
+        self.stream = stream
+        self.every_ms = every_ms
+        self.name = ""
+        self.total_ms = 1
+        self.next_ms = every_ms
+        self.began = time.monotonic()
+
+    def say(self, text: str) -> None:
+        print(text, file=self.stream, flush=True)
+
+    def start(self, target: Target, total_ms: int) -> None:
+        self.name, self.total_ms, self.next_ms, self.began = target.name, max(1, total_ms), self.every_ms, time.monotonic()
+        self.say(f"{self.name}: transcribing {format_clock(total_ms)} of audio")
+
+    def progress(self, done_ms: int) -> None:
+        if done_ms >= self.next_ms:
+            self.next_ms = (done_ms // self.every_ms + 1) * self.every_ms
+            self.say(f"{self.name}: {format_clock(min(done_ms, self.total_ms))} of {format_clock(self.total_ms)} "
+                     f"({time.monotonic() - self.began:.0f} s)")
+
+
+class TranscribeBar(TranscribeLines):
+    """A redrawn line on a terminal: audio time done, of the whole, and the time left."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__(stream)
+        self.last_draw = 0.0
+        self.drawn = False
+
+    def say(self, text: str) -> None:
+        if self.drawn:
+            width = shutil.get_terminal_size().columns
+            self.stream.write("\r" + " " * (width - 1) + "\r")
+            self.drawn = False
+        super().say(text)
+
+    def start(self, target: Target, total_ms: int) -> None:
+        super().start(target, total_ms)
+        self.done_ms = 0
+
+    def progress(self, done_ms: int) -> None:
+        now = time.monotonic()
+        if now - self.last_draw < 0.2 and done_ms < self.total_ms:
+            return
+        self.last_draw = now
+        fraction = min(1.0, done_ms / self.total_ms)
+        elapsed = now - self.began
+        eta = f" ~{elapsed / fraction - elapsed:.0f} s left" if fraction > 0.02 else ""
+        bar = "#" * int(fraction * 24)
+        self.stream.write(f"\r[{bar:<24}] {fraction:4.0%} {format_clock(min(done_ms, self.total_ms))} of "
+                          f"{format_clock(self.total_ms)}{eta}  {_short(self.name)}")
+        self.stream.flush()
+        self.drawn = True
+
+    def finish(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.drawn = False

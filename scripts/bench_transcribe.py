@@ -32,7 +32,7 @@ Prints Markdown tables and the targets, each met or not. No assertions: times de
 (and vary a lot: use --repeat to keep the best wall time of several runs).
 
     .venv/bin/python scripts/bench_transcribe.py                       # 60 utterances, ~5 min film
-    .venv/bin/python scripts/bench_transcribe.py --count 20 --model /tmp/model --demo --keep /tmp/bt
+    .venv/bin/python scripts/bench_transcribe.py --count 20 --demo --keep /tmp/bt
 """
 
 from __future__ import annotations
@@ -65,12 +65,10 @@ THREADS = 2
 
 
 def default_model_dir() -> Path:
-    try:
-        from catalogue.whisper import default_model_dir as found  # type: ignore[attr-defined]
+    """Whisper base, assembled from its wheels as `catalogue transcribe` does by default."""
+    from catalogue.whisper import model_folder
 
-        return Path(found())
-    except Exception:  # not written yet, or it cannot assemble the model here
-        return Path("/tmp/model")
+    return model_folder(None).path
 
 
 # ---------------------------------------------------------------- running and measuring
