@@ -404,3 +404,37 @@ def test_transcribe_interrupted_resumes_with_the_pieces_not_done(speech: SpeechF
     assert resumed.exit_code == 0, resumed.output
     assert calls == [lo * 1000 // SAMPLE_RATE for lo, _ in pieces[1:]]  # the first piece was not done again
     assert vtt.is_file() and read_cues(vtt)
+
+
+def test_transcribe_with_a_damaged_model_wheel_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from catalogue import whisper
+
+    (first, size1), (second, size2) = whisper._part_files()
+    truncated = tmp_path / "wheel" / "model.bin.part2"
+    truncated.parent.mkdir()
+    truncated.write_bytes(second.read_bytes()[:1000])
+    monkeypatch.setattr(whisper, "_part_files", lambda: [(first, size1), (truncated, size2)])
+    make_video(tmp_path / "media" / "film.mp4", seconds=3)
+    write_catalogue(tmp_path, tmp_path / "media" / "film.mp4", "0", "2")
+    result = run("--root", tmp_path, "transcribe", env={"CATALOGUE_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"Error: {truncated}: is 1,000 bytes, expected 50,845,767 (truncated or damaged)" in result.stderr
+    assert not (tmp_path / "transcripts").exists()
+
+
+@pytest.mark.model
+def test_transcribe_warns_when_the_speech_is_not_in_the_films_language(tmp_path: Path, model_cache: Path) -> None:
+    if not shutil.which("espeak-ng"):
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+    wav = tmp_path / "english.wav"
+    subprocess.run(["espeak-ng", "-v", "en", "-s", "150", "-w", str(wav),
+                    "Good morning everyone. Today we will talk about volunteers who help newcomers find "
+                    "their way in the city, and about the limits they set for themselves."], check=True)
+    film = tmp_path / "media" / "film.mp4"
+    film.parent.mkdir()
+    subprocess.run(speechfilm.film_args(wav, film, 9000, video=True), check=True)
+    write_catalogue(tmp_path, film, "0", "2")
+    result = run("--root", tmp_path, "transcribe")
+    assert result.exit_code == 0, result.output
+    assert "warning: the speech sounds like 'en'" in result.stderr and "not 'nl'" in result.stderr
+    assert "check the film's `language` in the cut list" in result.stderr
