@@ -41,7 +41,7 @@ class CatalogueGroup(click.Group):
 @click.version_option(__version__, prog_name="catalogue")
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None) -> None:
-    """Media catalogue for the film *Van buddy tot community*: cut clips, search, serve."""
+    """Media catalogue for the film *Van buddy tot community*: transcribe, cut clips, search, serve."""
     ctx.obj = Settings.from_env(root)
 
 
