@@ -18,8 +18,6 @@ Design, from measurements on these 2-core machines (scripts/bench_search.py):
 
 from __future__ import annotations
 
-import bisect
-import html
 import os
 import shutil
 import sqlite3
@@ -28,7 +26,7 @@ import threading
 import time
 import weakref
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -36,19 +34,22 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import scoring
-from whoosh.automata import lev
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import Term
 from whoosh.searching import Searcher
 
-from catalogue.analysis import (ParsedQuery, Synonyms, compound_parts, dutch_analyzer, edit_distance,
-                                exact_analyzer, fold, parse_query, stem, words)
+from catalogue.analysis import ParsedQuery, Synonyms, dutch_analyzer, parse_query, stem, words
 from catalogue.cutlist import Catalogue, Report
 from catalogue.errors import CatalogueError
 from catalogue.fsutil import write_text_atomic
+from catalogue.matching import (FUZZY_WEIGHT, PARTS_WEIGHT, PHRASE_SCORE, SYNONYM_WEIGHT, Analysed, QueryWord,
+                                marker, match_cue, near_words, says, suggest_spelling, vocabulary_of, words_within)
+from catalogue.matching import highlight as highlight  # re-exported: the web pages mark with it
 from catalogue.model import Clip, Cue
 from catalogue.settings import Settings
 from catalogue.subtitles import clip_cues, read_cues
+
+_Word = QueryWord  # the name tests/test_search_scoring.py builds query words by
 
 CURRENT = "CURRENT"
 CUES_DB = "cues.sqlite"
@@ -57,13 +58,11 @@ INDEX_FORMAT = 4  # cues.sqlite's user_version; a version of another format is r
 # 4: irregular plurals, e.g. kind/kinderen, lid/leden)
 MOMENTS_PER_CLIP = 3
 KEEP_OLD_VERSIONS_S = 300  # a reader may still be inside a replaced version for this long
-MAX_FUZZY_WORDS, MAX_FUZZY_TERMS = 6, 8
+MAX_FUZZY_WORDS = 6
 
 # (field, weight) for ranking clips: a title or theme match outweighs a passing word
 CLIP_FIELDS = (("title", 4.0), ("theme_titles", 3.0), ("description", 1.0), ("speaker", 1.0), ("transcript", 1.0))
 PHRASE_FIELDS = tuple((name, weight) for name, weight in CLIP_FIELDS if name != "speaker")
-SYNONYM_WEIGHT, PARTS_WEIGHT, FUZZY_WEIGHT = 0.5, 0.6, 0.5
-PHRASE_SCORE = 3.0  # a cue saying a phrase of the query, against 1.0-1.5 for a word
 
 
 def make_schema() -> Schema:
@@ -100,43 +99,6 @@ def clip_transcript(settings: Settings, clip: Clip, lang: str, film_cues: Sequen
     return clip_cues(film_cues, clip.start_ms, clip.end_ms)
 
 
-def _vocabulary(texts: Sequence[str]) -> tuple[frozenset[str], dict[str, str]]:
-    """Folded words of the catalogue, and for each the form most often written."""
-    written = Counter(word.lower() for text in texts for word in words(text))
-    forms: dict[str, Counter[str]] = {}
-    for form, count in written.items():  # fold each distinct form once
-        forms.setdefault(fold(form), Counter())[form] = count
-    return frozenset(forms), {folded: counts.most_common(1)[0][0] for folded, counts in forms.items()}
-
-
-class _Analysed:
-    """Per distinct word, once per build: its stem, folded form and compound parts' stems."""
-
-    def __init__(self, vocabulary: frozenset[str]) -> None:
-        self.vocabulary = vocabulary
-        self.cache: dict[str, tuple[str, str, tuple[str, ...]]] = {}
-
-    def word(self, word: str) -> tuple[str, str, tuple[str, ...]]:
-        found = self.cache.get(word)
-        if found is None:
-            folded = fold(word)
-            found = (stem(word), folded, tuple(stem(p) for p in compound_parts(folded, self.vocabulary)))
-            self.cache[word] = found
-        return found
-
-    def text(self, text: str) -> tuple[list[str], list[str], list[str]]:
-        """Stems in order, folded words, part stems."""
-        stems: list[str] = []
-        folded: list[str] = []
-        parts: list[str] = []
-        for word in words(text):
-            s, f, p = self.word(word)
-            stems.append(s)
-            folded.append(f)
-            parts.extend(p)
-        return stems, folded, parts
-
-
 @dataclass(frozen=True)
 class _ClipText:
     clip: Clip
@@ -168,8 +130,8 @@ def build_index(settings: Settings, catalogue: Catalogue, report: Report) -> Ind
         texts = list(_clip_texts(settings, catalogue, report))
         all_text = ([c.plain for t in texts for c in t.cues] + [f"{t.clip.title} {t.clip.description}" for t in texts]
                     + [f"{theme.id} {theme.title}" for theme in catalogue.themes])
-        vocabulary, forms = _vocabulary(all_text)
-        analysed = _Analysed(vocabulary)
+        vocabulary, forms = vocabulary_of(all_text)
+        analysed = Analysed(vocabulary)
         cues, cue_parts = _write_cues(folder / CUES_DB, texts, analysed, forms)
         ix = whoosh_index.create_in(str(folder), make_schema())
         # compound=False: a searcher maps the segment files instead of copying them into memory
@@ -195,7 +157,7 @@ def build_index(settings: Settings, catalogue: Catalogue, report: Report) -> Ind
     return IndexStats(name, len(texts), cues, time.monotonic() - began, size)
 
 
-def _clip_document(item: _ClipText, themes: dict[str, Any], analysed: _Analysed,
+def _clip_document(item: _ClipText, themes: dict[str, Any], analysed: Analysed,
                    cue_parts: list[str]) -> dict[str, Any]:
     clip = item.clip
     transcript = " ".join(c.plain.replace("\n", " ") for c in item.cues)
@@ -207,7 +169,7 @@ def _clip_document(item: _ClipText, themes: dict[str, Any], analysed: _Analysed,
             "parts": " ".join(parts), "duration_ms": clip.duration_ms}
 
 
-def _write_cues(path: Path, texts: Sequence[_ClipText], analysed: _Analysed,
+def _write_cues(path: Path, texts: Sequence[_ClipText], analysed: Analysed,
                 forms: dict[str, str]) -> tuple[int, dict[str, list[str]]]:
     """The cue table and the word table (each folded word of the catalogue, as most often
     written: typo matching and suggestions); and per clip the compound parts of its cues."""
@@ -370,19 +332,7 @@ class _Version:
         Whoosh's `terms_within` walks the same automaton over a field's term file on disk, a seek
         per step (~7 ms at 100,000 cues); the word list held in memory makes each step a bisect.
         """
-        found, ordered = [], self.words
-        dfa = lev.levenshtein_automaton(folded, maxdist, prefix=1).to_dfa()
-        match = dfa.next_valid_string("")
-        while match:
-            at = bisect.bisect_left(ordered, match)
-            if at == len(ordered):
-                break
-            key = ordered[at]
-            if key == match:
-                found.append(key)
-                key += "\0"
-            match = dfa.next_valid_string(key)
-        return found
+        return words_within(self.words, folded, maxdist)
 
 
 class SearchIndex:
@@ -472,22 +422,6 @@ class SearchIndex:
 # --- queries ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Word:
-    """A query word with everything it may match: its stem, folded form, synonyms, and
-    after a typo the nearby words of the index."""
-
-    text: str
-    stem: str
-    folded: str
-    synonyms: frozenset[str]
-    near: tuple[str, ...] = ()  # folded words within edit distance (typo fallback)
-
-    @classmethod
-    def of(cls, text: str, synonyms: Synonyms) -> _Word:
-        return cls(text, stem(text), fold(text), synonyms.of(stem(text)))
-
-
 def _close_all(opened: list[tuple[Searcher, sqlite3.Connection]]) -> None:
     for searcher, connection in list(opened):
         searcher.close()
@@ -495,7 +429,7 @@ def _close_all(opened: list[tuple[Searcher, sqlite3.Connection]]) -> None:
     opened.clear()
 
 
-def _word_terms(word: _Word) -> Iterator[tuple[str, str, float, bool]]:
+def _word_terms(word: QueryWord) -> Iterator[tuple[str, str, float, bool]]:
     """(field, term, weight, typed) for every term a query word may match; typed is False
     for its synonyms, which widen a query but rank after what was typed."""
     for name, weight in CLIP_FIELDS:
@@ -510,7 +444,7 @@ def _word_terms(word: _Word) -> Iterator[tuple[str, str, float, bool]]:
         yield "parts", stem(near), PARTS_WEIGHT * FUZZY_WEIGHT, True
 
 
-def _word_scores(searcher: Searcher, weighting: _Lengths, word: _Word) -> tuple[dict[int, float], set[int]]:
+def _word_scores(searcher: Searcher, weighting: _Lengths, word: QueryWord) -> tuple[dict[int, float], set[int]]:
     """The clips a query word matches with their BM25F scores, and those it matches as typed.
 
     The same sums as Whoosh's `Or([Term(field, term, boost=weight), ...])` under BM25F, read
@@ -591,7 +525,7 @@ def _all_present(matchers: Sequence[Any]) -> Iterator[int]:
         lead.skip_to(doc)
 
 
-def _clip_scores(searcher: Searcher, weighting: _Lengths, query_words: Sequence[_Word],
+def _clip_scores(searcher: Searcher, weighting: _Lengths, query_words: Sequence[QueryWord],
                  phrases: Sequence[tuple[str, ...]]) -> tuple[list[tuple[int, float]], set[int], set[int]]:
     """Every clip matching all query words and phrases, best first (one pass gives the page,
     the total and the facets); the clips matching without the help of synonyms; and those
@@ -611,19 +545,6 @@ def _clip_scores(searcher: Searcher, weighting: _Lengths, query_words: Sequence[
     return sorted(scores.items(), key=lambda item: (-item[1], item[0])), typed, said
 
 
-def _near_words(version: _Version, searcher: Searcher, folded: str) -> tuple[str, ...]:
-    """Words of the index within a typo of `folded`: nearest first, then most used.
-    One edit first (most typos, and a far cheaper automaton); two only for long words
-    that have no word one edit away."""
-    if len(folded) < 4:
-        return ()
-    found = [w for w in version.words_within(folded, 1) if w != folded]
-    if not found and len(folded) >= 8:
-        found = [w for w in version.words_within(folded, 2) if w != folded]
-    found.sort(key=lambda w: (edit_distance(folded, w), -searcher.doc_frequency("transcript", stem(w)), w))
-    return tuple(found[:MAX_FUZZY_TERMS])
-
-
 def search(index: SearchIndex, text: str, *, theme: str | None = None, limit: int = 20,
            offset: int = 0) -> SearchResults:
     """Clips matching `text` (any string), best first, each with up to 3 moments in time order."""
@@ -641,7 +562,7 @@ def _search(version: _Version, searcher: Searcher, cues_db: sqlite3.Connection, 
     if parsed.empty:
         facets = Counter(t for themes in version.clip_themes.values() for t in themes)
         return SearchResults(text, theme, 0, [], dict(facets))
-    query_words = [_Word.of(w, synonyms) for w in parsed.words]
+    query_words = [QueryWord.of(w, synonyms) for w in parsed.words]
     scored, typed, said = _clip_scores(searcher, version.weighting, query_words, parsed.phrases)
     suggestion, fuzzy = None, False
     if not scored:  # nothing: forgive typos, and say what was probably meant
@@ -649,9 +570,9 @@ def _search(version: _Version, searcher: Searcher, cues_db: sqlite3.Connection, 
         query_words = [_with_near(version, searcher, synonyms, w, n < MAX_FUZZY_WORDS)
                        for n, w in enumerate(query_words)]
         budget = max(0, MAX_FUZZY_WORDS - len(query_words))  # typo expansion is the costly part: bounded
-        phrase_words = [_with_near(version, searcher, synonyms, _Word.of(w, synonyms), n < budget)
+        phrase_words = [_with_near(version, searcher, synonyms, QueryWord.of(w, synonyms), n < budget)
                         for n, w in enumerate(w for p in parsed.phrases for w in p)]
-        suggestion = _suggestion(version, parsed, [*query_words, *phrase_words])
+        suggestion = suggest_spelling(parsed, [*query_words, *phrase_words], version.forms)
         scored, typed, said = _clip_scores(searcher, version.weighting, query_words, parsed.phrases)  # still a phrase
     facets = Counter(t for num, _ in scored for t in version.clip_themes.get(num, ()))
     if any(w.synonyms for w in query_words):  # synonyms widen; what was typed ranks first
@@ -660,9 +581,9 @@ def _search(version: _Version, searcher: Searcher, cues_db: sqlite3.Connection, 
         scored = [(num, score) for num, score in scored if theme in version.clip_themes.get(num, ())]
     page = scored[offset:offset + limit]
     rows = [(searcher.stored_fields(num), score) for num, score in page]
-    marked = [*query_words, *(_Word.of(w, synonyms) for p in parsed.phrases for w in p)]
+    marked = [*query_words, *(QueryWord.of(w, synonyms) for p in parsed.phrases for w in p)]
     if suggestion:
-        marked += [_Word.of(w, synonyms) for w in words(suggestion)]
+        marked += [QueryWord.of(w, synonyms) for w in words(suggestion)]
     said_ids = {row["clip_id"] for (row, _), (num, _) in zip(rows, page) if num in said}
     moments = _moments(cues_db, [row["clip_id"] for row, _ in rows], parsed, query_words, marked, said_ids)
     clips = [ClipHit(id=row["clip_id"], film_id=row["film_id"], title=row["title"],
@@ -673,30 +594,23 @@ def _search(version: _Version, searcher: Searcher, cues_db: sqlite3.Connection, 
     return SearchResults(text, theme, len(scored), clips, dict(facets), suggestion, fuzzy)
 
 
-def _with_near(version: _Version, searcher: Searcher, synonyms: Synonyms, word: _Word, allowed: bool) -> _Word:
+def _with_near(version: _Version, searcher: Searcher, synonyms: Synonyms, word: QueryWord,
+               allowed: bool) -> QueryWord:
     """`word` with the words of the index a typo away, and their synonyms: a forgiven typo
     finds what the word it stands for finds."""
     if not allowed or word.folded in version.forms:
         return word
-    near = _near_words(version, searcher, word.folded)
+    near = near_words(word.folded, version.words_within,
+                      lambda w: searcher.doc_frequency("transcript", stem(w)))
     widened = word.synonyms.union(*(synonyms.of(stem(n)) for n in near))
-    return _Word(word.text, word.stem, word.folded, widened, near)
-
-
-def _suggestion(version: _Version, parsed: ParsedQuery, query_words: Sequence[_Word]) -> str | None:
-    """The query with each unknown word replaced by the nearest word of the index."""
-    nearest = {w.text: w.near[0] for w in query_words if w.near and w.folded not in version.forms}
-    if not nearest:
-        return None
-    replaced = [version.forms.get(nearest[w], nearest[w]) if w in nearest else w for w in parsed.all_words()]
-    return " ".join(replaced)
+    return QueryWord(word.text, word.stem, word.folded, widened, near)
 
 
 # --- moments ---------------------------------------------------------------------------------
 
 
-def _moments(db: sqlite3.Connection, clip_ids: Sequence[str], parsed: ParsedQuery, query_words: Sequence[_Word],
-             marked: Sequence[_Word], said: Collection[str] = ()) -> dict[str, list[Moment]]:
+def _moments(db: sqlite3.Connection, clip_ids: Sequence[str], parsed: ParsedQuery, query_words: Sequence[QueryWord],
+             marked: Sequence[QueryWord], said: Collection[str] = ()) -> dict[str, list[Moment]]:
     """Per clip, the cues that match the most of the query (up to 3, in time order), with the
     words of `marked` marked. `said`: clips whose transcript says a phrase of the query."""
     if not clip_ids:
@@ -719,7 +633,7 @@ def _moments(db: sqlite3.Connection, clip_ids: Sequence[str], parsed: ParsedQuer
                                            phrases).items():
             scored[clip_id] = _join_across(found, phrases)
     moments = {}
-    mark = _marker(marked)
+    mark = marker(marked)
     for clip_id, found in scored.items():
         most = max(matched for matched, _, _ in found)  # only the cues that match the most parts of the query
         best = sorted((item for item in found if item[0] == most), key=lambda item: -item[1])[:MOMENTS_PER_CLIP]
@@ -729,7 +643,7 @@ def _moments(db: sqlite3.Connection, clip_ids: Sequence[str], parsed: ParsedQuer
 
 
 def _scored_cues(db: sqlite3.Connection, clip_ids: Sequence[str], conditions: Sequence[str], terms: Sequence[str],
-                 marked: Sequence[_Word], phrases: Sequence[list[str]]
+                 marked: Sequence[QueryWord], phrases: Sequence[list[str]]
                  ) -> dict[str, list[tuple[int, float, tuple[Any, ...]]]]:
     """Per clip, its cues meeting one of the SQL `conditions` (on `terms`) that match part of the
     query: (parts matched, score, row)."""
@@ -739,8 +653,8 @@ def _scored_cues(db: sqlite3.Connection, clip_ids: Sequence[str], conditions: Se
                       [*clip_ids, *terms]).fetchall()
     scored: dict[str, list[tuple[int, float, tuple[Any, ...]]]] = {}
     for row in rows:
-        matched, score = _match_cue(row[5].split(), set(row[6].split()), set(row[7].split()), set(row[8].split()),
-                                    marked, phrases)
+        matched, score = match_cue(row[5].split(), set(row[6].split()), set(row[7].split()), set(row[8].split()),
+                                   marked, phrases)
         if matched:
             scored.setdefault(row[0], []).append((matched, score, row))
     return scored
@@ -757,70 +671,7 @@ def _join_across(found: list[tuple[int, float, tuple[Any, ...]]],
         if following is not None:
             stems = row[5].split() + following[2][5].split()
             for phrase in phrases:
-                if _says(stems, phrase):
+                if says(stems, phrase):
                     matched, score = matched + 1, score + PHRASE_SCORE
         joined.append((matched, score, row))
     return joined
-
-
-def _match_cue(stems: list[str], folded: set[str], parts: set[str], speaker: set[str],
-               query_words: Sequence[_Word], phrases: Sequence[list[str]]) -> tuple[int, float]:
-    """How many query parts (words, phrases) a cue matches, and how well."""
-    stem_set = set(stems)
-    matched, score = 0, 0.0
-    for word in query_words:
-        if word.folded in folded:
-            matched, score = matched + 1, score + 1.5
-        elif word.stem in stem_set:
-            matched, score = matched + 1, score + 1.0
-        elif word.stem in parts:
-            matched, score = matched + 1, score + PARTS_WEIGHT
-        elif word.synonyms & stem_set:
-            matched, score = matched + 1, score + SYNONYM_WEIGHT
-        elif any(near in folded or stem(near) in stem_set or stem(near) in parts for near in word.near):
-            matched, score = matched + 1, score + FUZZY_WEIGHT
-        elif word.stem in speaker:  # said by the person asked for
-            matched, score = matched + 1, score + 0.3
-    for phrase in phrases:
-        if _says(stems, phrase):
-            matched, score = matched + 1, score + PHRASE_SCORE
-    return matched, score
-
-
-def _says(stems: list[str], phrase: list[str]) -> bool:
-    """Whether the phrase's stems stand in a row in `stems`."""
-    return any(stems[i:i + len(phrase)] == phrase for i in range(len(stems) - len(phrase) + 1))
-
-
-def _marker(query_words: Sequence[_Word]) -> Callable[[str], str]:
-    """A function giving a text escaped, with <mark> around words that match the query (its
-    forms, synonyms, a compound that starts with it, a near word after a typo). Nothing of the
-    text becomes markup. The query's forms are gathered once, for every moment of a search."""
-    stems: set[str] = set()
-    folded_words: set[str] = set()
-    heads: set[str] = set()
-    for word in query_words:
-        stems.add(word.stem)
-        stems.update(word.synonyms)
-        folded_words.update(word.near)
-        stems.update(map(stem, word.near))
-        heads.update(w for w in (word.folded, *word.near) if len(w) >= 5)
-    analyzer = exact_analyzer()
-
-    def mark(text: str) -> str:
-        out, last = [], 0
-        for token in analyzer(text, chars=True, mode="index"):
-            folded = token.text
-            if folded in folded_words or stem(folded) in stems or any(folded.startswith(h) for h in heads):
-                out.append(html.escape(text[last:token.startchar]))
-                out.append(f"<mark>{html.escape(text[token.startchar:token.endchar])}</mark>")
-                last = token.endchar
-        out.append(html.escape(text[last:]))
-        return "".join(out)
-
-    return mark
-
-
-def highlight(text: str, parsed: ParsedQuery, synonyms: Synonyms) -> str:
-    """`text` escaped, with the words of `parsed` (and their synonyms) marked."""
-    return _marker([_Word.of(w, synonyms) for w in parsed.all_words()])(text)
