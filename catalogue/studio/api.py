@@ -1,0 +1,277 @@
+"""The studio's handlers: the page, a film's data, its cue search, its video, and the changes
+(save or delete a clip, mark a transcript reviewed). Handlers translate; cutlist_edit edits."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.templating import Jinja2Templates
+
+from catalogue.cutlist_edit import (ClipEditError, CutListChangedError, plan_clip, plan_delete_clip, set_reviewed,
+                                    write_cutlist)
+from catalogue.errors import CatalogueError, Problem
+from catalogue.model import Clip, CutList, SubtitleSource, Theme
+from catalogue.studio.security import csrf_token
+from catalogue.studio.state import StudioState, version
+from catalogue.transcription import words_path
+
+JSON = dict[str, Any]
+CHANGED = ("De cut list is intussen gewijzigd (in een ander venster of programma): je wijziging is niet "
+           "opgeslagen. Herlaad om de nieuwe versie te zien.")
+
+
+class InputError(CatalogueError):
+    """A request whose fields are wrong: answered 422 {"errors": [{"field", "message"}]}."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors))
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+def page(request: Request) -> Response:
+    # plain def (here and below where files are read): Starlette runs it in a threadpool
+    films = _state(request).films()
+    chosen = request.query_params.get("film")
+    if chosen not in {c.film.id for c in films}:
+        chosen = films[0].film.id if len(films) == 1 else None
+    context = {"films": [{"id": c.film.id, "title": c.film.title} for c in films], "film": chosen,
+               "csrf": csrf_token(request.app.state.token)}
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, "studio/studio.html", context)
+
+
+def api_film(request: Request) -> Response:
+    state = _state(request)
+    cutlist = state.cutlist(request.query_params.get("film", ""))
+    return JSONResponse(film_json(state, cutlist, csrf_token(request.app.state.token)))
+
+
+def api_search(request: Request) -> Response:
+    state = _state(request)
+    found = state.film_cues(state.cutlist(request.query_params.get("film", ""))).search(
+        request.query_params.get("q", ""))
+    return JSONResponse({"query": found.query, "suggestion": found.suggestion,
+                         "hits": [{"index": h.index, "start_ms": h.start_ms, "end_ms": h.end_ms, "html": h.html}
+                                  for h in found.hits]})
+
+
+def video(request: Request) -> Response:
+    """The film's web rendition (Range requests answered 206), else its source when browsers play it."""
+    state = _state(request)
+    film = state.cutlist(request.path_params["film_id"]).film
+    web = state.settings.film_video(film.id)
+    if web.is_file():
+        return FileResponse(web)
+    try:
+        playable = film.video_path.is_file() and state.probe(film.video_path).web_ready
+    except CatalogueError:
+        playable = False
+    if playable:
+        return FileResponse(film.video_path)
+    return JSONResponse({"error": f"Film {film.id!r} heeft nog geen webversie: voer eerst `catalogue cut` uit."},
+                        status_code=404)
+
+
+def film_json(state: StudioState, cutlist: CutList, csrf: str) -> JSON:
+    film = cutlist.film
+    try:
+        info = state.probe(film.video_path)
+        duration_ms, fps = info.duration_ms, (info.video.fps if info.video else None)
+    except CatalogueError:
+        duration_ms, fps = None, None
+    themes: dict[str, str] = {}
+    for other in state.report().cutlists:
+        for theme in other.themes:
+            themes.setdefault(theme.id, theme.title)
+    return {
+        "film": {"id": film.id, "title": film.title, "language": film.language, "duration_ms": duration_ms,
+                 "fps": fps, "video_url": f"/video/{film.id}"},
+        "cutlist": {"name": cutlist.path.name, "version": version(cutlist.path.read_bytes())},
+        "themes": [{"id": theme_id, "title": title} for theme_id, title in themes.items()],
+        "clips": [clip_json(clip) for clip in cutlist.clips],
+        "tracks": [_track(lang, film.subtitle_sources.get(lang, SubtitleSource())) for lang in film.subtitles],
+        "cues": [{"index": i, "start_ms": c.start_ms, "end_ms": c.end_ms, "text": c.plain, "speaker": c.speaker}
+                 for i, c in enumerate(state.cues(cutlist))],
+        "words": _words(cutlist),
+        "csrf": csrf,
+    }
+
+
+def clip_json(clip: Clip) -> JSON:
+    return {"id": clip.id, "title": clip.title, "themes": list(clip.themes), "start_ms": clip.start_ms,
+            "end_ms": clip.end_ms, "description": clip.description, "speakers": list(clip.speakers),
+            "poster_ms": clip.poster_ms}
+
+
+def _track(lang: str, source: SubtitleSource) -> JSON:
+    return {"lang": lang, "made_by": source.made_by or None, "reviewed": source.reviewed}
+
+
+def _words(cutlist: CutList) -> list[JSON] | None:
+    """The word timings of the film's transcription (transcripts/<film>.<lang>.words.json), if any."""
+    vtt = cutlist.film.subtitles.get(cutlist.film.language)
+    if vtt is None:
+        return None
+    try:
+        data = json.loads(words_path(vtt).read_text("utf-8"))
+        return [{"text": str(w["text"]), "start_ms": int(w["start_ms"]), "end_ms": int(w["end_ms"])}
+                for w in data["words"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # none, or not ours to read: the studio works without
+
+
+# --- changing -------------------------------------------------------------------------------------
+
+
+async def api_save_clip(request: Request) -> Response:
+    body = await _body(request)
+    return await run_in_threadpool(save_clip_request, _state(request), body)
+
+
+async def api_delete_clip(request: Request) -> Response:
+    body = await _body(request)
+    return await run_in_threadpool(delete_clip_request, _state(request), request.path_params["clip_id"], body)
+
+
+async def api_reviewed(request: Request) -> Response:
+    body = await _body(request)
+    return await run_in_threadpool(reviewed_request, _state(request), body)
+
+
+def save_clip_request(state: StudioState, body: JSON) -> Response:
+    """Plan the edit, check the result as `catalogue check` does, and write it only when it passes."""
+    cutlist = state.cutlist(_text(body, "film"))
+    clip, original_id, new_themes = clip_of(body.get("clip")), _optional_text(body, "original_id"), themes_of(body)
+    with state.write_lock:
+        data = _current(cutlist, _text(body, "version"))
+        known = {theme.id for other in state.report().cutlists for theme in other.themes}
+        fresh = [theme for theme in new_themes if theme.id not in known]
+        candidate = plan_clip(cutlist.path, data, clip, original_id=original_id, new_themes=fresh)
+        checked = state.check_candidate(cutlist.path, candidate,
+                                        [f"clip '{clip.id}'", *(f"theme '{theme.id}'" for theme in fresh)])
+        if checked.errors:
+            raise InputError([_field(problem, clip.id) for problem in checked.errors])
+        write_cutlist(cutlist.path, data, candidate)
+    saved = next(c for c in checked.cutlist.clips if c.id == clip.id) if checked.cutlist else clip
+    warnings = [f"Thema {t.id!r} bestond al: de clip gebruikt dat." for t in new_themes if t not in fresh]
+    return JSONResponse({"version": version(candidate), "clip": clip_json(saved),
+                         "warnings": warnings + [problem.message for problem in checked.warnings]})
+
+
+def delete_clip_request(state: StudioState, clip_id: str, body: JSON) -> Response:
+    cutlist = state.cutlist(_text(body, "film"))
+    with state.write_lock:
+        data = _current(cutlist, _text(body, "version"))
+        candidate = plan_delete_clip(cutlist.path, data, clip_id)
+        write_cutlist(cutlist.path, data, candidate)
+    return JSONResponse({"version": version(candidate)})
+
+
+def reviewed_request(state: StudioState, body: JSON) -> Response:
+    cutlist = state.cutlist(_text(body, "film"))
+    lang, reviewed = _text(body, "lang"), body.get("reviewed")
+    if not isinstance(reviewed, bool):
+        raise InputError([("reviewed", "moet true of false zijn")])
+    with state.write_lock:
+        data = _current(cutlist, _text(body, "version"))
+        set_reviewed(cutlist.path, lang, reviewed, expected=data)
+        return JSONResponse({"version": version(cutlist.path.read_bytes())})
+
+
+def _current(cutlist: CutList, wanted: str) -> bytes:
+    """The cut list's bytes, when they are still the version the page was given."""
+    data = cutlist.path.read_bytes()
+    if version(data) != wanted:
+        raise CutListChangedError(cutlist.path, CHANGED)
+    return data
+
+
+def _field(problem: Problem, clip_id: str) -> tuple[str, str]:
+    """A problem `check` found, at the field of the form it belongs to ("" for the cut list as a whole)."""
+    if problem.where == f"clip '{clip_id}'":
+        return problem.field, problem.message
+    if problem.where.startswith("theme '"):
+        return "new_themes", f"{problem.where}: {problem.message}"
+    return "", str(problem)
+
+
+# --- reading a request ----------------------------------------------------------------------------
+
+
+def clip_of(data: object) -> Clip:
+    """The clip of a request, its fields typed; each wrong field named as the cut list names it."""
+    if not isinstance(data, dict):
+        raise InputError([("clip", "ontbreekt of is geen object")])
+    errors: list[tuple[str, str]] = []
+
+    def text(key: str, required: bool = False) -> str:
+        value = data.get(key, "")
+        if not isinstance(value, str) or (required and not value.strip()):
+            errors.append((key, "vul dit in" if required else "moet tekst zijn"))
+            return ""
+        return value.strip() if key == "id" else value
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            errors.append((key, "moet een lijst van teksten zijn"))
+            return ()
+        return tuple(v.strip() for v in value if v.strip())
+
+    def ms(key: str, field: str, required: bool = True) -> int | None:
+        value = data.get(key)
+        if value is None and not required:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            errors.append((field, "moet een tijd in milliseconden zijn (een geheel getal, niet negatief)"))
+            return None
+        return value
+
+    clip_id, title, description = text("id", True), text("title"), text("description")
+    themes, speakers = strings("themes"), strings("speakers")
+    start_ms, end_ms, poster_ms = ms("start_ms", "start"), ms("end_ms", "end"), ms("poster_ms", "poster", False)
+    if errors or start_ms is None or end_ms is None:
+        raise InputError(errors)
+    return Clip(id=clip_id, film_id="", title=title, themes=themes, start_ms=start_ms, end_ms=end_ms,
+                description=description, speakers=speakers, poster_ms=poster_ms)
+
+
+def themes_of(body: JSON) -> list[Theme]:
+    raw = body.get("new_themes") or []
+    if not isinstance(raw, list) or not all(isinstance(t, dict) and isinstance(t.get("id"), str)
+                                            and isinstance(t.get("title"), str) for t in raw):
+        raise InputError([("new_themes", "moet een lijst van {id, title} zijn")])
+    return [Theme(id=t["id"].strip(), title=t["title"].strip()) for t in raw]
+
+
+def _text(body: JSON, key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str):
+        raise InputError([(key, "ontbreekt of is geen tekst")])
+    return value
+
+
+def _optional_text(body: JSON, key: str) -> str | None:
+    return None if body.get(key) is None else _text(body, key)
+
+
+async def _body(request: Request) -> JSON:
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise InputError([("", "de aanvraag is geen JSON-object")])
+    return body
+
+
+def _state(request: Request) -> StudioState:
+    state: StudioState = request.app.state.studio
+    return state
