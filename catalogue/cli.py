@@ -312,6 +312,42 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
 
 
 STOP_GRACE_S = 5  # how long a stopping server lets running requests finish
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@cli.command()
+@click.argument("cutlist", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; only this computer by default.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.pass_obj
+def studio(settings: Settings, cutlist: Path | None, host: str, port: int) -> None:
+    """Run the editors' studio: make clips from what is said in a film, in a browser.
+
+    Opens on this computer only, behind a secret link it prints (open that link; a
+    browser without it is refused). Works on CUTLIST, or every cut list of the root;
+    it writes only those cut lists, after the same validation as `catalogue check`.
+    """
+    import secrets
+
+    import uvicorn
+
+    from catalogue.studio.app import create_studio_app
+
+    paths = _paths(settings, (cutlist,) if cutlist else ())
+    _check_can_listen(host, port)
+    token = secrets.token_urlsafe(24)
+    app = create_studio_app(settings, token, paths if cutlist else None)
+    if host not in LOCAL_HOSTS:
+        click.echo(f"Warning: listening on {host}: anyone who can reach this address and gets the link can "
+                   "change the cut lists. Use the default 127.0.0.1 unless you need this.", err=True)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Studio: http://{shown}:{port}/?token={token}")
+    click.echo("Open that link in a browser; Ctrl+C stops the studio.", err=True)
+    sys.stdout.flush()  # a program reading our output (a test, a launcher) gets the link now
+    uvicorn.run(app, host=host, port=port, workers=1, log_level="warning", server_header=False, lifespan="off",
+                timeout_graceful_shutdown=STOP_GRACE_S)
+
 
 
 def _check_can_listen(host: str, port: int) -> None:
