@@ -406,3 +406,62 @@ def test_an_unexpected_failure_is_json_without_a_traceback(studio: Studio, monke
     assert "error" in response.json()
     assert "secret internals" not in response.text and "Traceback" not in response.text
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+# --- the command -----------------------------------------------------------------------------------
+
+
+def test_studio_command_prints_a_link_that_opens_it(studio: Studio) -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "catalogue", "--root", str(studio.root), "studio", "--port", str(port)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as process:
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline().strip()
+            assert line.startswith(f"Studio: http://127.0.0.1:{port}/?token=")
+            url = line.removeprefix("Studio: ")
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(url.split("?")[0], timeout=5).close()
+                except urllib.error.HTTPError as refused:
+                    refused.close()
+                    assert refused.code == 403
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+            with opener.open(url, timeout=10) as page:  # 303 with the cookie, then the page
+                assert page.status == 200 and page.url == f"http://127.0.0.1:{port}/"
+                assert "csrf-token" in page.read().decode()
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    assert process.returncode in (0, -15)  # uvicorn stops, then re-raises the SIGTERM it caught
+
+
+def test_studio_command_refuses_a_busy_port_and_warns_for_other_hosts(studio: Studio,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        busy = CliRunner().invoke(cli, ["--root", str(studio.root), "studio", "--port", str(sock.getsockname()[1])])
+    assert busy.exit_code == 1 and "cannot listen" in busy.output
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: None)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = CliRunner().invoke(cli, ["--root", str(studio.root), "studio", "--host", "0.0.0.0", "--port", str(port)])
+    assert result.exit_code == 0, result.output
+    assert "Warning: listening on 0.0.0.0" in result.stderr
+    assert result.stdout.startswith(f"Studio: http://0.0.0.0:{port}/?token=")
