@@ -184,3 +184,10 @@ def test_made_by_over_several_lines_stays_one_line_in_the_download(copy: tuple[P
     cutlist, client = copy
     rewrite(cutlist, '"whisper base"', '"whisper\\n  base"')
     assert client.get("/clips/eerste/transcript.txt").text.startswith(f"{NOTICE} (gemaakt met whisper base)\nEerste")
+
+
+def test_search_moments_from_a_machine_made_transcript_say_so(copy: tuple[Path, TestClient]) -> None:
+    cutlist, client = copy
+    assert "Uit een automatisch transcript, nog niet nagekeken." in client.get("/search?q=buddy").text
+    rewrite(cutlist, "reviewed = false", "reviewed = true")
+    assert "automatisch transcript" not in client.get("/search?q=buddy").text
