@@ -1,0 +1,317 @@
+"""The studio in a real headless Chromium against a real `catalogue studio` (issue 10's acceptance).
+
+A 12 s generated film with Dutch subtitles whose words are known, cut once (so media/films/<film>.mp4
+exists), and a cut list with the editor's comments. The studio runs as a subprocess on a free port; the
+browser opens the URL with the token it printed and goes through the editor's flow: search a word,
+choose three transcript lines, title and theme, save; nudge the out point one frame, save; preview.
+The browser is the system's Chromium (never a downloaded one); the tests skip only when Playwright or
+Chromium cannot be found at all.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from catalogue.settings import PROJECT_DIR
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+from conftest import make_video  # noqa: E402  (tests/ is on sys.path: pytest's "prepend" import mode)
+from sites import build_site  # noqa: E402
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright",
+                               reason="axe-playwright-python is not installed")
+
+CHROMIUM = next(filter(None, (shutil.which(name) for name in ("chromium", "chromium-browser"))), None)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--mute-audio",
+                 "--autoplay-policy=no-user-gesture-required"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium found on PATH (chromium / chromium-browser); "
+                                                "install the system package, e.g. apt-get install chromium"),
+]
+
+WAIT_MS = 15_000  # every wait on the browser is bounded by this
+
+CUTLIST = '''
+    # The test film's cut list. The editor's comments must survive every save of the studio.
+    [film]
+    id = "testfilm"
+    title = "Testfilm"
+    video = "film.mp4"
+    language = "nl"
+
+    [film.subtitles]
+    nl = "../transcripts/film.nl.vtt"
+
+    # Themes: short titles, they go on the buttons.
+    [[theme]]
+    id = "rekrutering"
+    title = "Rekrutering"
+
+    [[theme]]
+    id = "omgaan-met-grenzen"
+    title = "Omgaan met grenzen"
+
+    [[clip]]
+    id = "welkom"  # the opening, keep it short
+    title = "Welkom <img src=x onerror=alert(1)>"
+    themes = ["rekrutering"]
+    start = "00:00:00.500"
+    end = "00:00:04.000"
+'''
+
+DUTCH_CUES = [
+    ("00:00:00.500", "00:00:02.000", "Welkom bij de buddywerking"),
+    ("00:00:02.000", "00:00:04.000", "Een buddy &amp; een nieuwkomer &lt;b&gt;ontmoeten&lt;/b&gt; elkaar"),
+    ("00:00:04.000", "00:00:06.000", "Grenzen trekken is soms moeilijk"),
+    ("00:00:06.000", "00:00:08.000", "We zoeken nieuwe vrijwilligers"),
+    ("00:00:08.000", "00:00:10.000", "Samen leren we bij"),
+    ("00:00:10.000", "00:00:11.500", "Tot de volgende keer"),
+]
+
+
+@dataclass(frozen=True)
+class Studio:
+    url: str  # with the token
+    base: str
+    root: Path
+
+    @property
+    def cutlist(self) -> Path:
+        return self.root / "media" / "film.toml"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
+    """The small catalogue, cut once, and `python -m catalogue --root … studio` on it."""
+    root = tmp_path_factory.mktemp("studio-site")
+    film = make_video(tmp_path_factory.mktemp("studio-film") / "film.mp4", seconds=12, gop=25)
+    build_site(root, film, CUTLIST, {"film.nl.vtt": DUTCH_CUES})
+    assert (root / "media" / "films" / "testfilm.mp4").is_file()
+    port = _free_port()
+    log = (root / "studio.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "catalogue", "--root", str(root), "studio", "--port", str(port)],
+        cwd=PROJECT_DIR, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"}, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    try:
+        deadline, url = time.monotonic() + 30, None
+        while url is None:
+            found = [m for line in list(lines) if (m := re.search(r"Studio: (http://\S+\?token=\S+)", line))]
+            if found:
+                url = found[0].group(1)
+            elif process.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail(f"`catalogue studio` printed no URL (exit code {process.poll()}):\n{''.join(lines)}"
+                            f"{(root / 'studio.log').read_text(errors='replace')}")
+            else:
+                time.sleep(0.05)
+        assert url.startswith(f"http://127.0.0.1:{port}/"), url
+        while True:  # the URL is printed before uvicorn listens
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the studio did not listen on {port}: {(root / 'studio.log').read_text()}")
+                time.sleep(0.05)
+        yield Studio(url, f"http://127.0.0.1:{port}", root)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        reader.join(timeout=5)
+        process.stdout.close()  # type: ignore[union-attr]
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    assert CHROMIUM is not None
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="nl-BE")
+    context.set_default_timeout(WAIT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def _clips(path: Path) -> dict[str, dict[str, Any]]:
+    return {clip["id"]: clip for clip in tomllib.loads(path.read_text(encoding="utf-8"))["clip"]}
+
+
+def _changed_lines(before: str, after: str) -> list[str]:
+    return [line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:1] in "+-"]
+
+
+def _save_and_wait(page: Any, cutlist: Path, before: str) -> str:
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_function("() => /opgeslagen/.test(document.getElementById('save-status').textContent)")
+    text = cutlist.read_text(encoding="utf-8")
+    assert text != before
+    return text
+
+
+def _describe(violation: dict[str, Any]) -> str:
+    nodes = "\n".join(f"      {', '.join(map(str, n['target']))}: {n.get('failureSummary', '')}".replace("\n", " ")
+                      for n in violation["nodes"][:5])
+    return f"  {violation['id']} ({violation['impact']}): {violation['help']}\n{nodes}"
+
+
+def test_without_the_token_the_studio_refuses(context: Any, studio: Studio) -> None:
+    for path in ("/", "/api/film?film=testfilm", "/static/studio.js", "/video/testfilm"):
+        response = context.request.get(studio.base + path, max_redirects=0)
+        assert response.status == 403, (path, response.status)
+    page = context.new_page()
+    response = page.goto(studio.base + "/")
+    assert response is not None and response.status == 403
+    assert "Geen toegang" in page.content()
+
+
+def test_make_a_clip_from_what_is_said_then_nudge_its_end_and_preview(
+        context: Any, studio: Studio, tmp_path: Path) -> None:
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+
+    def on_dialog(dialog: Any) -> None:  # nothing asks before the delete
+        errors.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+
+    response = page.goto(studio.url)
+    assert response is not None and response.status == 200
+    assert "token=" not in page.url  # the token became a cookie, and left the address bar
+    page.wait_for_function("() => document.getElementById('studio').dataset.ready === 'true'")
+    page.wait_for_function("() => document.getElementById('player').readyState >= 1")
+    film = page.evaluate("() => fetch('/api/film?film=testfilm').then(r => r.json())")
+    frame_ms = round(1000 / film["film"]["fps"])
+    comments = [line for line in studio.cutlist.read_text(encoding="utf-8").splitlines() if "#" in line]
+    assert len(comments) == 3
+
+    # hostile text from the cut list and the cues is shown as text, never as markup
+    segment = page.locator("#segments .segment").first
+    assert "<img src=x onerror=alert(1)>" in segment.inner_text()
+    assert page.locator("#segments img, #cues b, #cues img").count() == 0
+    assert "<b>ontmoeten</b>" in page.locator("#cues .cue").nth(1).inner_text()
+
+    # search a word said in the film: the hit is listed with its time, the word marked
+    page.get_by_label("Zoeken in wat er gezegd wordt").fill("grenzen")
+    page.keyboard.press("Enter")
+    hit = page.locator("#hits .hit").first
+    hit.wait_for()
+    assert page.locator("#hits .hit").count() == 1
+    assert hit.locator("mark").inner_text().lower() == "grenzen"
+    assert "00:00:04.000" in hit.inner_text()
+
+    # the hit selects its line; shift-click two lines further: three lines, in = first start, out = last end
+    hit.click()
+    page.locator("#cues .cue").nth(4).click(modifiers=["Shift"])
+    assert page.locator("#cues .cue.in-clip").count() == 3
+    assert page.get_by_label("In (uu:mm:ss.mmm)").input_value() == "00:00:04.000"
+    assert page.get_by_label("Uit (uu:mm:ss.mmm)").input_value() == "00:00:10.000"
+    page.get_by_label("Titel", exact=True).fill("Grenzen trekken, samen leren")
+    assert page.get_by_label("Id (slug)").input_value() == "grenzen-trekken-samen-leren"
+    page.get_by_label("Omgaan met grenzen").check()
+
+    before = studio.cutlist.read_text(encoding="utf-8")
+    first = _save_and_wait(page, studio.cutlist, before)
+    clip = _clips(studio.cutlist)["grenzen-trekken-samen-leren"]
+    assert (clip["title"], clip["themes"]) == ("Grenzen trekken, samen leren", ["omgaan-met-grenzen"])
+    assert (clip["start"], clip["end"]) == ("00:00:04.000", "00:00:10.000")
+    assert [line for line in first.splitlines() if "#" in line] == comments
+    assert _clips(studio.cutlist)["welkom"]["title"] == "Welkom <img src=x onerror=alert(1)>"
+    check = subprocess.run([sys.executable, "-m", "catalogue", "--root", str(studio.root), "check"],
+                           cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert page.get_by_label("Id (slug)").get_attribute("readonly") is not None  # stable once saved
+    assert page.locator("#segments .segment").count() == 2
+
+    # the out point one frame later (arrow in the out field), save: exactly that line changed
+    page.get_by_label("Uit (uu:mm:ss.mmm)").focus()
+    page.keyboard.press("ArrowRight")
+    out_ms = 10_000 + frame_ms
+    assert page.get_by_label("Uit (uu:mm:ss.mmm)").input_value() == f"00:00:{out_ms / 1000:06.3f}"
+    second = _save_and_wait(page, studio.cutlist, first)
+    assert _changed_lines(first, second) == ['- end = "00:00:10.000"', f'+ end = "00:00:{out_ms / 1000:06.3f}"']
+
+    # preview plays in → out from the film and stops at the out point (a later in: a short wait)
+    page.get_by_label("In (uu:mm:ss.mmm)").fill("00:00:09.000")
+    page.keyboard.press("Enter")
+    page.evaluate("""() => {
+        const v = document.getElementById('player');
+        window.seen = {playing: false, max: 0, first: null};
+        const look = () => {
+            if (!v.paused) {
+                seen.playing = true; seen.max = Math.max(seen.max, v.currentTime);
+                if (seen.first === null) { seen.first = v.currentTime; }
+            }
+            requestAnimationFrame(look);
+        };
+        look();
+    }""")
+    page.get_by_role("button", name="Voorvertoning in → uit (P)").click()
+    page.wait_for_function("() => window.seen.playing && document.getElementById('player').paused")
+    seen = page.evaluate("window.seen")
+    stopped = page.evaluate("document.getElementById('player').currentTime")
+    assert 8.95 <= seen["first"] < 9.5, seen  # it started at the in point
+    assert seen["max"] < out_ms / 1000 + 0.2, seen
+    assert abs(stopped - out_ms / 1000) < 0.2, stopped
+
+    page.screenshot(path=str(tmp_path / "studio.png"), full_page=True)
+    results = axe_sync.Axe().run(page)
+    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, "axe on the studio:\n" + "\n".join(map(_describe, bad))
+
+    # delete it again, after a confirm: gone from the file, the comments stay
+    page.remove_listener("dialog", on_dialog)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Verwijderen").click()
+    page.wait_for_function("() => /verwijderd/.test(document.getElementById('save-status').textContent)")
+    assert set(_clips(studio.cutlist)) == {"welkom"}
+    assert [line for line in studio.cutlist.read_text(encoding="utf-8").splitlines() if "#" in line] == comments
+    assert page.locator("#segments .segment").count() == 1
+    assert errors == [], errors
