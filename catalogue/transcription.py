@@ -197,17 +197,34 @@ def audio_args(source: Path, dest: Path) -> list[str]:
             "-c:a", "pcm_f32le", "-f", "f32le", "-y", file_arg(dest)]
 
 
-def decode_audio(target: Target, info: MediaInfo, work: WorkFolder, listener: TranscribeListener) -> Any:
-    """The film's audio as a read-only memory map of float32 samples (decoded once per film version)."""
-    import numpy as np
+class AudioFile:
+    """Float32 samples in a file, read a slice at a time (`audio[lo:hi]`): a memory map would
+    count every page read towards the process's memory, 230 MB an hour of film."""
 
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = path.stat().st_size // 4
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, span: slice) -> Any:
+        import numpy as np
+
+        lo, hi, _ = span.indices(self.count)
+        return np.fromfile(self.path, dtype=np.float32, count=max(0, hi - lo), offset=lo * 4)
+
+
+def decode_audio(target: Target, info: MediaInfo, work: WorkFolder, listener: TranscribeListener) -> AudioFile:
+    """The film's audio as 16 kHz float32 samples in a file (decoded once per film version)."""
     if not work.audio.is_file():
         listener.say(f"{target.name}: reading the audio ({info.duration_ms / 60_000:.0f} min)")
         with atomic_path(work.audio) as tmp:
             run_ffmpeg(audio_args(target.film.video_path, tmp), about=target.film.video_path)
-    if work.audio.stat().st_size < 4 * SAMPLE_RATE // 10:
+    audio = AudioFile(work.audio)
+    if len(audio) < SAMPLE_RATE // 10:
         raise TranscribeError(f"{target.film.video_path}: the audio stream holds no sound to transcribe")
-    return np.memmap(work.audio, dtype=np.float32, mode="r")
+    return audio
 
 
 def peak(samples: Any, block: int = SAMPLE_RATE * 60) -> float:
@@ -311,7 +328,7 @@ def transcribe_film(settings: Settings, target: Target, model: ModelFolder, load
     for index, (lo, hi) in enumerate(pieces):
         done = work.load_piece(index)
         if done is None:
-            audio = samples[lo:hi].copy()
+            audio = samples[lo:hi]
             if not checked_language and peak(audio) >= SILENT_PEAK:
                 warning = language_warning(load(), audio, target.lang)
                 checked_language = True
