@@ -15,6 +15,7 @@ from catalogue.cutlist_edit import (ClipEditError, CutListChangedError, plan_cli
                                     write_cutlist)
 from catalogue.errors import CatalogueError, Problem
 from catalogue.model import Clip, CutList, SubtitleSource, Theme
+from catalogue.studio import captions
 from catalogue.studio.security import csrf_token
 from catalogue.studio.state import StudioState, version
 from catalogue.transcription import words_path
@@ -200,6 +201,26 @@ def _field(problem: Problem, clip_id: str) -> tuple[str, str]:
     if problem.where.startswith("theme '"):
         return "new_themes", f"{problem.where}: {problem.message}"
     return "", str(problem)
+
+
+# --- captions -------------------------------------------------------------------------------------
+
+
+def api_captions(request: Request) -> Response:
+    """GET: a film's cues in one language, with their lint; the file is the one its cut list names."""
+    try:
+        return JSONResponse(captions.read_captions(_state(request), request.query_params.get("film", ""),
+                                                   request.query_params.get("lang", "")))
+    except captions.CaptionsError as exc:
+        return JSONResponse(exc.answer, status_code=exc.status)
+
+
+async def api_save_captions(request: Request) -> Response:
+    body = await _body(request)
+    try:
+        return JSONResponse(await run_in_threadpool(captions.save_captions, _state(request), body))
+    except captions.CaptionsError as exc:
+        return JSONResponse(exc.answer, status_code=exc.status)
 
 
 # --- reading a request ----------------------------------------------------------------------------

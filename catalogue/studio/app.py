@@ -17,8 +17,9 @@ from catalogue.cutlist_edit import ClipEditError, ClipNotFoundError, CutListChan
 from catalogue.errors import CatalogueError
 from catalogue.settings import Settings
 from catalogue.studio import api
-from catalogue.studio.security import SecurityHeaders, TokenGuard, security_headers
+from catalogue.studio.security import TokenGuard, security_headers
 from catalogue.studio.state import FilmNotFoundError, StudioState, version
+from catalogue.web.app import SecurityHeaders
 
 
 def create_studio_app(settings: Settings, token: str, cutlists: list[Path] | None = None) -> Starlette:
@@ -31,11 +32,13 @@ def create_studio_app(settings: Settings, token: str, cutlists: list[Path] | Non
             Route("/api/clips", api.api_save_clip, methods=["POST"], name="api_save_clip"),
             Route("/api/clips/{clip_id}", api.api_delete_clip, methods=["DELETE"], name="api_delete_clip"),
             Route("/api/reviewed", api.api_reviewed, methods=["POST"], name="api_reviewed"),
+            Route("/api/captions", api.api_captions, name="api_captions"),
+            Route("/api/captions", api.api_save_captions, methods=["POST"], name="api_save_captions"),
             Route("/video/{film_id}", api.video, name="video"),
             Mount("/static", StaticFiles(directory=settings.templates_dir / "static"), name="static"),
         ],
         # the guard inside the headers: a refusal gets them too
-        middleware=[Middleware(SecurityHeaders), Middleware(TokenGuard, token=token)],
+        middleware=[Middleware(SecurityHeaders, headers_for=security_headers), Middleware(TokenGuard, token=token)],
         exception_handlers={HTTPException: http_error, CatalogueError: catalogue_error, Exception: server_error},
     )
     app.state.settings = settings
