@@ -20,6 +20,7 @@ from catalogue.studio import api
 from catalogue.studio.security import TokenGuard, security_headers
 from catalogue.studio.state import FilmNotFoundError, StudioState, version
 from catalogue.web.app import SecurityHeaders
+from catalogue.web.app import SecurityHeaders
 
 
 def create_studio_app(settings: Settings, token: str, cutlists: list[Path] | None = None) -> Starlette:

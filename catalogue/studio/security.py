@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 COOKIE = "catalogue_studio"
 CHANGES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -31,27 +31,6 @@ def security_headers(path: str) -> dict[str, str]:
     if not path.startswith(("/static/", "/video/")):
         headers["cache-control"] = "no-store"
     return headers
-
-
-class SecurityHeaders:
-    """Adds security_headers() to every response (a 500 gets them where it is made)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        extra = security_headers(scope["path"])
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                kept = [(k, v) for k, v in message.get("headers", []) if k.decode().lower() not in extra]
-                message["headers"] = kept + [(k.encode(), v.encode()) for k, v in extra.items()]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 class TokenGuard:

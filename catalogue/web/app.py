@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -37,22 +38,24 @@ def security_headers(path: str) -> dict[str, str]:
 
 
 class SecurityHeaders:
-    """Adds security_headers() to every response (a 500 gets them in server_error: Starlette
-    sends it from outside this middleware)."""
+    """Adds `headers_for(path)` (security_headers() by default; the studio has its own) to every
+    response, in place of any the app set (a 500 gets them in server_error: Starlette sends it
+    from outside this middleware)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, headers_for: Callable[[str], dict[str, str]] | None = None) -> None:
         self.app = app
+        self.headers_for = headers_for or security_headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = [(k.encode(), v.encode()) for k, v in security_headers(scope["path"]).items()]
+        extra = self.headers_for(scope["path"])
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-frame-options"]
-                message["headers"] = headers + extra
+                kept = [(k, v) for k, v in message.get("headers", []) if k.decode("latin-1").lower() not in extra]
+                message["headers"] = kept + [(k.encode(), v.encode()) for k, v in extra.items()]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
