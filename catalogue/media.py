@@ -278,3 +278,47 @@ def parse_keyframes(framecrc: str) -> tuple[int, ...]:
             if int(flags[2:], 16) & 1:
                 times.append(int(fields[2]) * num * 1000 // den)
     return tuple(sorted(t for t in times if t >= 0))
+
+
+def stream_ffmpeg(args: Sequence[str], on_chunk: Callable[[bytes], None], *, about: Path,
+                  chunk_bytes: int = 1 << 16, timeout_s: float | None = None) -> None:
+    """Run ffmpeg with `args` writing raw data to stdout ("pipe:1"); hand it to `on_chunk` in pieces of
+    at most `chunk_bytes`, as it comes (never the whole output in memory). Errors as run_ffmpeg."""
+    argv = [ffmpeg_exe(), *args]
+    if RUNNING.stopped:
+        raise MediaError(about, "interrupted")
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as exc:
+        raise MediaError(about, f"cannot start ffmpeg ({argv[0]}): {exc.strerror}") from exc
+    err_tail: deque[bytes] = deque(maxlen=400)
+    timed_out = threading.Event()
+
+    def stop() -> None:
+        timed_out.set()
+        proc.kill()
+
+    timer = threading.Timer(timeout_s, stop) if timeout_s else None
+    with proc:
+        RUNNING.add(proc)
+        reader = threading.Thread(target=lambda: err_tail.extend(proc.stderr or ()), daemon=True)
+        reader.start()
+        try:
+            if timer:
+                timer.start()
+            assert proc.stdout is not None
+            while chunk := proc.stdout.read1(chunk_bytes):  # type: ignore[attr-defined]
+                on_chunk(chunk)
+            code = proc.wait()
+            reader.join()
+        finally:
+            if timer:
+                timer.cancel()
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            RUNNING.discard(proc)
+    if timed_out.is_set():
+        raise MediaError(about, f"ffmpeg took longer than {timeout_s:.0f} s and was stopped")
+    if code != 0:
+        raise MediaError(about, f"ffmpeg failed (exit {code}): {_last_lines(b''.join(err_tail).decode('utf-8', 'replace'))}")

@@ -16,10 +16,11 @@ from starlette.templating import Jinja2Templates
 from catalogue.cutlist_edit import ClipEditError, ClipNotFoundError, CutListChangedError
 from catalogue.errors import CatalogueError
 from catalogue.settings import Settings
-from catalogue.studio import api
+from catalogue.studio import api, media_api
+from catalogue.studio.build import BuildRunner
+from catalogue.studio.overview import Overview
 from catalogue.studio.security import TokenGuard, security_headers
 from catalogue.studio.state import FilmNotFoundError, StudioState, version
-from catalogue.web.app import SecurityHeaders
 from catalogue.web.app import SecurityHeaders
 
 
@@ -36,6 +37,10 @@ def create_studio_app(settings: Settings, token: str, cutlists: list[Path] | Non
             Route("/api/captions", api.api_captions, name="api_captions"),
             Route("/api/captions", api.api_save_captions, methods=["POST"], name="api_save_captions"),
             Route("/video/{film_id}", api.video, name="video"),
+            Route("/api/waveform/{film_id}", media_api.waveform, name="api_waveform"),
+            Route("/api/thumbs/{film_id}", media_api.thumbs, name="api_thumbs"),
+            Route("/api/build", media_api.start_build, methods=["POST"], name="api_build"),
+            Route("/api/build/events", media_api.build_events, name="api_build_events"),
             Mount("/static", StaticFiles(directory=settings.templates_dir / "static"), name="static"),
         ],
         # the guard inside the headers: a refusal gets them too
@@ -46,6 +51,8 @@ def create_studio_app(settings: Settings, token: str, cutlists: list[Path] | Non
     app.state.token = token
     app.state.templates = Jinja2Templates(directory=str(settings.templates_dir))
     app.state.studio = StudioState(settings, cutlists)
+    app.state.overview = Overview(settings.state_dir / "studio", app.state.studio.probe)
+    app.state.build = BuildRunner()
     return app
 
 
