@@ -763,6 +763,9 @@
     searchTimer = window.setTimeout(function () { if (q.trim().length !== 1) { search(q); } }, 300);
   });
 
+  // the caption review (studio-captions.js) saved a subtitle file: the transcript and track follow it
+  document.addEventListener("studio:captions-saved", function () { if (S.film) { loadFilm(true); } });
+
   // --- start --------------------------------------------------------------------------------
   var select = $("film-select"), wanted = new URLSearchParams(window.location.search).get("film");
   var ids = Array.prototype.map.call(select.options, function (o) { return o.value; });

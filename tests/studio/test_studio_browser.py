@@ -60,6 +60,7 @@ CUTLIST = '''
 
     [film.subtitles]
     nl = "../transcripts/film.nl.vtt"
+    en = "../transcripts/film.en.vtt"
 
     # Themes: short titles, they go on the buttons.
     [[theme]]
@@ -87,6 +88,33 @@ DUTCH_CUES = [
     ("00:00:10.000", "00:00:11.500", "Tot de volgende keer"),
 ]
 
+ENGLISH_HEAD = """WEBVTT
+Kind: captions
+Language: en
+
+NOTE Translated by Margot; keep the speaker tags.
+
+STYLE
+::cue(v[voice="Sara"]) { color: #ffd700; }
+
+"""
+ENGLISH_VTT = ENGLISH_HEAD + """welcome
+00:00:00.500 --> 00:00:02.000 line:90% align:start
+<v Sara>Welcome to the buddy project
+
+00:00:02.000 --> 00:00:04.000
+A buddy and a newcomer <i>meet</i>
+
+00:00:04.000 --> 00:00:08.000 position:20%
+<v Jan>Drawing boundaries is hard, we look for volunteers
+
+00:00:08.000 --> 00:00:10.000
+Together we learn
+
+00:00:10.000 --> 00:00:11.500
+See you next time
+"""
+
 
 @dataclass(frozen=True)
 class Studio:
@@ -110,7 +138,7 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
     """The small catalogue, cut once, and `python -m catalogue --root … studio` on it."""
     root = tmp_path_factory.mktemp("studio-site")
     film = make_video(tmp_path_factory.mktemp("studio-film") / "film.mp4", seconds=12, gop=25)
-    build_site(root, film, CUTLIST, {"film.nl.vtt": DUTCH_CUES})
+    build_site(root, film, CUTLIST, {"film.nl.vtt": DUTCH_CUES, "film.en.vtt": ENGLISH_VTT})
     assert (root / "media" / "films" / "testfilm.mp4").is_file()
     port = _free_port()
     log = (root / "studio.log").open("wb")
@@ -185,7 +213,7 @@ def _changed_lines(before: str, after: str) -> list[str]:
 
 
 def _save_and_wait(page: Any, cutlist: Path, before: str) -> str:
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
     page.wait_for_function("() => /opgeslagen/.test(document.getElementById('save-status').textContent)")
     text = cutlist.read_text(encoding="utf-8")
     assert text != before
@@ -309,9 +337,146 @@ def test_make_a_clip_from_what_is_said_then_nudge_its_end_and_preview(
     # delete it again, after a confirm: gone from the file, the comments stay
     page.remove_listener("dialog", on_dialog)
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Verwijderen").click()
+    page.get_by_role("button", name="Verwijderen", exact=True).click()
     page.wait_for_function("() => /verwijderd/.test(document.getElementById('save-status').textContent)")
     assert set(_clips(studio.cutlist)) == {"welkom"}
     assert [line for line in studio.cutlist.read_text(encoding="utf-8").splitlines() if "#" in line] == comments
     assert page.locator("#segments .segment").count() == 1
     assert errors == [], errors
+
+
+def _seek(page: Any, seconds: float) -> None:
+    page.evaluate("""s => new Promise(done => {
+        const v = document.getElementById('player');
+        v.pause();
+        v.addEventListener('seeked', () => done(), {once: true});
+        v.currentTime = s;
+    })""", seconds)
+
+
+def _caption_saved(page: Any, vtt: Path, before: str, click: Any, said: str) -> str:
+    click()
+    page.wait_for_function("s => document.getElementById('captions-status').textContent.includes(s)", arg=said)
+    text = vtt.read_text(encoding="utf-8")
+    assert text != before
+    return text
+
+
+def test_review_the_captions_edit_text_and_time_split_merge_keeps_the_rest(
+        context: Any, studio: Studio, tmp_path: Path) -> None:
+    vtt, dutch = studio.root / "transcripts" / "film.en.vtt", studio.root / "transcripts" / "film.nl.vtt"
+    dutch_before = dutch.read_bytes()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    page.on("dialog", lambda dialog: (errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    page.goto(studio.url)
+    page.wait_for_function("() => document.getElementById('captions').dataset.ready === 'true'")
+    page.wait_for_function("() => document.getElementById('player').readyState >= 1")
+
+    # the film's own language first; English chosen: its cues, voice tags as typed text
+    assert page.get_by_label("Taal").input_value() == "nl"
+    page.get_by_label("Taal").select_option("en")
+    page.wait_for_function("() => (document.getElementById('cap-text-0') || {}).value === '<v Sara>Welcome to the buddy project'")
+    assert page.locator("#caption-list .caption").count() == 5
+    assert "een regel langer dan 42 tekens" in page.locator("#cap-lint-2").inner_text()  # the file's own lint
+
+    # the lint follows the typing
+    text = page.get_by_label("Tekst van ondertitel 1")
+    text.fill("<v Sara>Welcome to the buddy project, where a newcomer meets a buddy")
+    assert "leessnelheid" in page.locator("#cap-lint-0").inner_text()
+    text.fill("<v Sara>Welcome to the buddy team")
+    assert page.locator("#cap-lint-0 li").count() == 0
+
+    # a time from the playhead, one typed; save: exactly those lines changed
+    _seek(page, 3.9)
+    page.get_by_role("button", name="Einde van ondertitel 2 op het afspeelpunt").click()
+    assert page.locator("#cap-end-1").input_value() == "00:00:03.900"
+    page.locator("#cap-start-4").fill("00:00:10.200")
+    first = _caption_saved(page, vtt, ENGLISH_VTT, page.get_by_role("button", name="Ondertitels opslaan (3 gewijzigd)").click,
+                           "opgeslagen")
+    assert first == (ENGLISH_VTT.replace("project\n", "team\n").replace("00:00:04.000\nA", "00:00:03.900\nA")
+                     .replace("00:00:10.000 --> 00:00:11.500", "00:00:10.200 --> 00:00:11.500"))
+
+    # clicking a cue seeks the film; split the third at the playhead
+    page.get_by_role("button", name="Ga naar ondertitel 4 (00:00:08.000)").click()
+    page.wait_for_function("() => Math.abs(document.getElementById('player').currentTime - 8) < 0.01")
+    _seek(page, 6.0)
+    second = _caption_saved(page, vtt, first, page.get_by_role("button", name="Ondertitel 3 splitsen op het afspeelpunt").click,
+                            "gesplitst")
+    assert second == first.replace(
+        "00:00:04.000 --> 00:00:08.000 position:20%\n<v Jan>Drawing boundaries is hard, we look for volunteers\n",
+        "00:00:04.000 --> 00:00:06.000 position:20%\n<v Jan>Drawing boundaries is hard,\n\n"
+        "00:00:06.000 --> 00:00:08.000 position:20%\n<v Jan>we look for volunteers\n")
+    assert page.locator("#caption-list .caption").count() == 6
+
+    # merge the fifth with the last
+    third = _caption_saved(page, vtt, second, page.get_by_role("button", name="Ondertitel 5 samenvoegen met de volgende").click,
+                           "samengevoegd")
+    assert third == second.replace("00:00:08.000 --> 00:00:10.000\nTogether we learn\n\n00:00:10.200 --> 00:00:11.500\n",
+                                   "00:00:08.000 --> 00:00:11.500\nTogether we learn\n")
+    assert third.startswith(ENGLISH_HEAD + "welcome\n00:00:00.500 --> 00:00:02.000 line:90% align:start\n<v Sara>")
+    assert dutch.read_bytes() == dutch_before
+    assert page.locator("#caption-list .caption").count() == 5
+    assert page.locator("#caption-list img, #caption-list b").count() == 0
+
+    page.screenshot(path=str(tmp_path / "captions.png"), full_page=True)
+    results = axe_sync.Axe().run(page)
+    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, "axe on the caption review:\n" + "\n".join(map(_describe, bad))
+    assert errors == [], errors
+
+
+BUILT_CLIP = '''
+[[clip]]
+id = "studio-bouw"
+title = "Gebouwd vanuit de studio"
+themes = ["omgaan-met-grenzen"]
+start = "00:00:04.000"
+end = "00:00:08.000"
+'''
+
+
+def test_build_button_makes_the_clip_and_its_captions_and_the_waveform_is_drawn(context: Any, studio: Studio) -> None:
+    original = studio.cutlist.read_bytes()
+    studio.cutlist.write_bytes(original + BUILT_CLIP.encode())  # a clip the editor just added, not built yet
+    clip_video = studio.root / "media" / "clips" / "studio-bouw.mp4"
+    clip_vtt = studio.root / "transcripts" / "clips" / "studio-bouw.nl.vtt"
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+        page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+        page.goto(studio.url)
+        page.wait_for_function("() => document.getElementById('studio').dataset.ready === 'true'")
+
+        # the waveform (the film's 440 Hz tone) and the thumbnails are drawn under the timeline, at any zoom
+        page.wait_for_function("() => document.getElementById('waveform').dataset.drawn === 'true'")
+        page.wait_for_function("() => document.getElementById('thumbs-strip').dataset.drawn === 'true'")
+        inked = """id => { const c = document.getElementById(id), d = c.getContext('2d')
+                               .getImageData(0, 0, c.width, c.height).data;
+                           let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i]) { n++; } } return n / (d.length / 4); }"""
+        assert page.evaluate(inked, "waveform") > 0.3  # a steady tone: ink over most of the strip
+        assert page.evaluate(inked, "thumbs-strip") > 0.3
+        assert page.locator("#waveform").bounding_box()["height"] > 20  # type: ignore[index]
+        page.get_by_role("button", name="Inzoomen").click()
+        page.wait_for_function("() => document.getElementById('timeline').clientWidth > "
+                               "1.5 * document.getElementById('timeline-scroll').clientWidth")
+        assert page.evaluate(inked, "waveform") > 0.3
+
+        # the build button: cut and index, followed live in the log, the clip's MP4 and VTT on disk
+        assert not clip_video.exists()
+        page.get_by_role("button", name="Clips en zoekindex bouwen").click()
+        page.wait_for_function("() => document.getElementById('build-status').dataset.state === 'done'",
+                               timeout=120_000)
+        log = page.get_by_role("log", name="Verloop van de build").inner_text()
+        assert "studio-bouw: wrote studio-bouw.mp4" in log and "Indexed" in log, log
+        assert page.locator("#build-errors").is_hidden()
+        assert clip_video.stat().st_size > 0 and clip_vtt.is_file()
+        assert "Grenzen trekken" in clip_vtt.read_text(encoding="utf-8")
+        assert page.get_by_role("button", name="Clips en zoekindex bouwen").is_enabled()
+        assert errors == [], errors
+    finally:
+        studio.cutlist.write_bytes(original)
