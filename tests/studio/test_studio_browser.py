@@ -480,3 +480,56 @@ def test_build_button_makes_the_clip_and_its_captions_and_the_waveform_is_drawn(
         assert errors == [], errors
     finally:
         studio.cutlist.write_bytes(original)
+
+
+BUILT_CLIP = '''
+[[clip]]
+id = "studio-bouw"
+title = "Gebouwd vanuit de studio"
+themes = ["omgaan-met-grenzen"]
+start = "00:00:04.000"
+end = "00:00:08.000"
+'''
+
+
+def test_build_button_makes_the_clip_and_its_captions_and_the_waveform_is_drawn(context: Any, studio: Studio) -> None:
+    original = studio.cutlist.read_bytes()
+    studio.cutlist.write_bytes(original + BUILT_CLIP.encode())  # a clip the editor just added, not built yet
+    clip_video = studio.root / "media" / "clips" / "studio-bouw.mp4"
+    clip_vtt = studio.root / "transcripts" / "clips" / "studio-bouw.nl.vtt"
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+        page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+        page.goto(studio.url)
+        page.wait_for_function("() => document.getElementById('studio').dataset.ready === 'true'")
+
+        # the waveform (the film's 440 Hz tone) and the thumbnails are drawn under the timeline, at any zoom
+        page.wait_for_function("() => document.getElementById('waveform').dataset.drawn === 'true'")
+        page.wait_for_function("() => document.getElementById('thumbs-strip').dataset.drawn === 'true'")
+        inked = """id => { const c = document.getElementById(id), d = c.getContext('2d')
+                               .getImageData(0, 0, c.width, c.height).data;
+                           let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i]) { n++; } } return n / (d.length / 4); }"""
+        assert page.evaluate(inked, "waveform") > 0.3  # a steady tone: ink over most of the strip
+        assert page.evaluate(inked, "thumbs-strip") > 0.3
+        assert page.locator("#waveform").bounding_box()["height"] > 20  # type: ignore[index]
+        page.get_by_role("button", name="Inzoomen").click()
+        page.wait_for_function("() => document.getElementById('timeline').clientWidth > "
+                               "1.5 * document.getElementById('timeline-scroll').clientWidth")
+        assert page.evaluate(inked, "waveform") > 0.3
+
+        # the build button: cut and index, followed live in the log, the clip's MP4 and VTT on disk
+        assert not clip_video.exists()
+        page.get_by_role("button", name="Clips en zoekindex bouwen").click()
+        page.wait_for_function("() => document.getElementById('build-status').dataset.state === 'done'",
+                               timeout=120_000)
+        log = page.get_by_role("log", name="Verloop van de build").inner_text()
+        assert "studio-bouw: wrote studio-bouw.mp4" in log and "Indexed" in log, log
+        assert page.locator("#build-errors").is_hidden()
+        assert clip_video.stat().st_size > 0 and clip_vtt.is_file()
+        assert "Grenzen trekken" in clip_vtt.read_text(encoding="utf-8")
+        assert page.get_by_role("button", name="Clips en zoekindex bouwen").is_enabled()
+        assert errors == [], errors
+    finally:
+        studio.cutlist.write_bytes(original)
