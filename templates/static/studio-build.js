@@ -12,13 +12,38 @@
   var wave = $("waveform"), strip = $("thumbs-strip");
   var G = { filmId: null, durationMs: 0, wave: null, loudest: 1, sprite: null, count: 0, frame: null };
   var MAX_LOG_LINES = 500;
+  var QUIET_SHARE = 0.05, MIN_QUIET_MS = 150;  // quiet: below 5% of the film's loud parts, at least 150 ms
 
   // --- waveform and thumbnails ------------------------------------------------------------------
   function thumbCount(durationMs) { return Math.max(4, Math.min(60, Math.ceil(durationMs / 2000))); }
 
+  // The quiet runs of the film ({start_ms, end_ms}) for "Naar stilte" in studio.js: a run of peaks below
+  // QUIET_SHARE of the 95th-percentile peak (the loud parts, not one bang), MIN_QUIET_MS or longer. A peak
+  // is the loudest sample of its stretch, so a run is quiet throughout. null: no waveform or no sound.
+  function quietRuns(data) {
+    var peaks = (data && data.audio && data.peaks) || [], step = data && data.peak_ms;
+    if (!peaks.length || !step) { return null; }
+    var sorted = peaks.slice().sort(function (a, b) { return a - b; });
+    var limit = sorted[Math.floor(0.95 * (sorted.length - 1))] * QUIET_SHARE, runs = [], from = -1;
+    for (var i = 0; i <= peaks.length; i++) {
+      if (i < peaks.length && peaks[i] < limit) { if (from < 0) { from = i; } continue; }
+      if (from >= 0 && (i - from) * step >= MIN_QUIET_MS) {
+        runs.push({ start_ms: Math.round(from * step), end_ms: Math.round(Math.min(i * step, data.duration_ms || i * step)) });
+      }
+      from = -1;
+    }
+    return runs;
+  }
+  function announceSilences(data) {
+    var runs = quietRuns(data);
+    document.querySelectorAll('[data-to="silence"]').forEach(function (b) { b.disabled = !runs; });
+    document.dispatchEvent(new CustomEvent("studio:silences", { detail: { runs: runs } }));
+  }
+
   function load(filmId) {
     if (!wave || filmId === G.filmId) { return; }
     G.filmId = filmId; G.wave = null; G.sprite = null;
+    announceSilences(null);
     wave.dataset.drawn = "false";
     fetch("/api/waveform/" + encodeURIComponent(filmId), { credentials: "same-origin" })
       .then(function (r) { return r.json().then(function (d) { return { ok: r.ok, data: d }; }); })
@@ -26,6 +51,7 @@
         if (filmId !== G.filmId) { return; }
         if (!reply.ok) { wave.setAttribute("aria-label", "Geen golfvorm: " + (reply.data.error || "fout")); return; }
         G.wave = reply.data; G.durationMs = reply.data.duration_ms || 0;
+        announceSilences(reply.data);
         // drawn to the loudest moment of the film: a quiet recording is as readable as a loud one
         G.loudest = Math.max.apply(null, [1].concat(reply.data.peaks || []));
         wave.setAttribute("aria-label", reply.data.audio ? "Golfvorm van het geluid van de film" : "Deze film heeft geen geluid");

@@ -15,7 +15,8 @@
     filmId: null, film: null, version: null, cutlistName: "", themes: [], clips: [], cues: [], words: null,
     tracks: [], frameMs: 40, track: null,
     originalId: null, inMs: null, outMs: null, idTouched: false, newThemes: [],
-    speakersAuto: false, anchor: null, activePoint: "out", zoom: 0, previewing: false, following: null
+    speakersAuto: false, anchor: null, activePoint: "out", zoom: 0, previewing: false, following: null,
+    silences: null  // the quiet runs of the waveform ({start_ms, end_ms}), from studio-build.js
   };
 
   // --- time ---------------------------------------------------------------------------------
@@ -440,9 +441,21 @@
   function nearest(ms, candidates) {
     return candidates.reduce(function (best, c) { return Math.abs(c - ms) < Math.abs(best - ms) ? c : best; }, candidates[0]);
   }
+  var SILENCE_REACH_MS = 3000, SILENCE_MARGIN_MS = 200;
   function snap(point, to) {
     var value = pointValue(point);
     if (value === null) { value = nowMs(); }
+    if (to === "silence") {
+      // inside the quiet run, on the side of the speech it frames: an out point just after the speech
+      // stops, an in point just before it starts (a tight clip, no dead air, no clipped breath)
+      var spots = (S.silences || []).map(function (r) {
+        var margin = Math.min((r.end_ms - r.start_ms) / 2, SILENCE_MARGIN_MS);
+        return point === "out" ? r.start_ms + margin : r.end_ms - margin;
+      }).filter(function (ms) { return Math.abs(ms - value) <= SILENCE_REACH_MS; });
+      if (!spots.length) { status("Geen stilte gevonden binnen 3 s van het " + (point === "in" ? "in" : "uit") + "punt."); return; }
+      setPoint(point, nearest(value, spots), true);
+      return;
+    }
     var list = to === "word" ? (S.words || []) : S.cues;
     if (!list.length) { return; }
     var candidates = [];
@@ -764,6 +777,8 @@
   });
 
   // the caption review (studio-captions.js) saved a subtitle file: the transcript and track follow it
+  // the waveform (studio-build.js) was loaded: its quiet runs, or null (not loaded, or no sound)
+  document.addEventListener("studio:silences", function (event) { S.silences = event.detail.runs; });
   document.addEventListener("studio:captions-saved", function () { if (S.film) { loadFilm(true); } });
 
   // --- start --------------------------------------------------------------------------------

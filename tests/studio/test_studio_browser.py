@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from catalogue.media import ffmpeg_exe
 from catalogue.settings import PROJECT_DIR
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
@@ -133,11 +134,23 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+SILENCE_MS = (7000, 8000)  # the test film's tone stops for a second here (for "Naar stilte")
+
+
+def _with_silence(tone: Path) -> Path:
+    """The film with its audio muted over SILENCE_MS: a tone, a second of silence, a tone."""
+    film = tone.with_name("film.mp4")
+    start, end = (ms / 1000 for ms in SILENCE_MS)
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y", "-i", str(tone), "-c:v", "copy",
+                    "-af", f"volume=0:enable='between(t,{start},{end})'", "-c:a", "aac", str(film)], check=True)
+    return film
+
+
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
     """The small catalogue, cut once, and `python -m catalogue --root … studio` on it."""
     root = tmp_path_factory.mktemp("studio-site")
-    film = make_video(tmp_path_factory.mktemp("studio-film") / "film.mp4", seconds=12, gop=25)
+    film = _with_silence(make_video(tmp_path_factory.mktemp("studio-film") / "tone.mp4", seconds=12, gop=25))
     build_site(root, film, CUTLIST, {"film.nl.vtt": DUTCH_CUES, "film.en.vtt": ENGLISH_VTT})
     assert (root / "media" / "films" / "testfilm.mp4").is_file()
     port = _free_port()
@@ -480,3 +493,33 @@ def test_build_button_makes_the_clip_and_its_captions_and_the_waveform_is_drawn(
         assert errors == [], errors
     finally:
         studio.cutlist.write_bytes(original)
+
+
+def test_snap_to_silence_moves_the_out_point_into_the_quiet_second(context: Any, studio: Studio) -> None:
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    page.goto(studio.url)
+    page.wait_for_function("() => document.getElementById('studio').dataset.ready === 'true'")
+    out_snap = page.get_by_role("button", name="Uitpunt naar de dichtste stilte (binnen 3 s)")
+    in_snap = page.get_by_role("button", name="Inpunt naar de dichtste stilte (binnen 3 s)")
+    page.wait_for_function("() => document.getElementById('waveform').dataset.drawn === 'true'")
+    assert out_snap.is_enabled() and in_snap.is_enabled()  # enabled once the waveform is loaded
+
+    value_ms = "() => { const t = document.getElementById('clip-out').value.split(/[:.]/).map(Number);" \
+               " return ((t[0] * 60 + t[1]) * 60 + t[2]) * 1000 + t[3]; }"
+    page.locator("#clip-out").fill("00:00:09.500")
+    page.locator("#clip-out").press("Tab")
+    out_snap.click()
+    out_ms = page.evaluate(value_ms)
+    start, end = SILENCE_MS
+    assert start < out_ms < end, out_ms  # inside the silence
+    assert out_ms - start <= 300, out_ms  # just after the tone stops: no dead air in the clip
+
+    # the in point at 2 s: the silence is 5 s away, too far; it stays, and the editor is told
+    page.locator("#clip-in").fill("00:00:02.000")
+    page.locator("#clip-in").press("Tab")
+    in_snap.click()
+    assert page.locator("#clip-in").input_value() == "00:00:02.000"
+    assert "Geen stilte" in page.locator("#save-status").inner_text()
+    assert errors == [], errors
