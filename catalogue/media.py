@@ -16,8 +16,9 @@ import signal
 import subprocess
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalogue.errors import MediaError
@@ -97,6 +98,59 @@ class _Running:
 RUNNING = _Running()
 
 
+@dataclass
+class _Child:
+    """A running ffmpeg: its process, the tail of what it wrote to stderr, how it ended."""
+
+    proc: subprocess.Popen[bytes]
+    err_tail: deque[bytes] = field(default_factory=lambda: deque(maxlen=400))
+    timed_out: threading.Event = field(default_factory=threading.Event)
+    code: int = -1
+
+    @property
+    def stderr(self) -> str:
+        return b"".join(self.err_tail).decode("utf-8", "replace")
+
+
+@contextmanager
+def _ffmpeg(args: Sequence[str], about: Path, timeout_s: float | None) -> Iterator[_Child]:
+    """Start ffmpeg with `args`, let the caller read its stdout, and always end it: killed on an
+    error, an interrupt or the time limit (then MediaError); `code` is set when it exited."""
+    argv = [ffmpeg_exe(), *args]
+    if RUNNING.stopped:
+        raise MediaError(about, "interrupted")
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as exc:
+        raise MediaError(about, f"cannot start ffmpeg ({argv[0]}): {exc.strerror}") from exc
+    child = _Child(proc)
+
+    def stop() -> None:
+        child.timed_out.set()
+        proc.kill()
+
+    timer = threading.Timer(timeout_s, stop) if timeout_s else None
+    with proc:  # closes the pipes, whatever happens
+        RUNNING.add(proc)
+        reader = threading.Thread(target=lambda: child.err_tail.extend(proc.stderr or ()), daemon=True)
+        reader.start()
+        try:
+            if timer:
+                timer.start()
+            yield child
+            child.code = proc.wait()
+            reader.join()
+        finally:
+            if timer:
+                timer.cancel()
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            RUNNING.discard(proc)
+    if child.timed_out.is_set():
+        raise MediaError(about, f"ffmpeg took longer than {timeout_s:.0f} s and was stopped")
+
+
 def run_ffmpeg(
     args: Sequence[str],
     *,
@@ -111,55 +165,22 @@ def run_ffmpeg(
     With `-progress pipe:1` in args, the key=value lines go to `on_progress` (as
     ms written) and the last values of each key are in the result's `progress`.
     """
-    argv = [ffmpeg_exe(), *args]
-    if RUNNING.stopped:
-        raise MediaError(about, "interrupted")
-    try:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    except OSError as exc:
-        raise MediaError(about, f"cannot start ffmpeg ({argv[0]}): {exc.strerror}") from exc
-    err_tail: deque[bytes] = deque(maxlen=400)
     out_lines: list[str] = []
     progress: dict[str, str] = {}
-    timed_out = threading.Event()
-
-    def stop() -> None:
-        timed_out.set()
-        proc.kill()
-
-    timer = threading.Timer(timeout_s, stop) if timeout_s else None
-    with proc:  # closes the pipes, whatever happens
-        RUNNING.add(proc)
-        reader = threading.Thread(target=lambda: err_tail.extend(proc.stderr or ()), daemon=True)
-        reader.start()
-        try:
-            if timer:
-                timer.start()
-            assert proc.stdout is not None
-            for raw in proc.stdout:
-                line = raw.decode("utf-8", "replace")
-                key, equals, value = line.strip().partition("=")
-                if equals and key in _PROGRESS_KEYS:
-                    progress[key] = value
-                    if on_progress and key == "out_time_us" and value.lstrip("-").isdigit():
-                        on_progress(max(0, int(value) // 1000))
-                else:
-                    out_lines.append(line)
-            code = proc.wait()
-            reader.join()
-        finally:
-            if timer:
-                timer.cancel()
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            RUNNING.discard(proc)
-    stderr = b"".join(err_tail).decode("utf-8", "replace")
-    if timed_out.is_set():
-        raise MediaError(about, f"ffmpeg took longer than {timeout_s:.0f} s and was stopped")
-    if code not in ok_codes:
-        raise MediaError(about, f"ffmpeg failed (exit {code}): {_last_lines(stderr)}")
-    return FFmpegResult("".join(out_lines), stderr, progress)
+    with _ffmpeg(args, about, timeout_s) as child:
+        assert child.proc.stdout is not None
+        for raw in child.proc.stdout:
+            line = raw.decode("utf-8", "replace")
+            key, equals, value = line.strip().partition("=")
+            if equals and key in _PROGRESS_KEYS:
+                progress[key] = value
+                if on_progress and key == "out_time_us" and value.lstrip("-").isdigit():
+                    on_progress(max(0, int(value) // 1000))
+            else:
+                out_lines.append(line)
+    if child.code not in ok_codes:
+        raise MediaError(about, f"ffmpeg failed (exit {child.code}): {_last_lines(child.stderr)}")
+    return FFmpegResult("".join(out_lines), child.stderr, progress)
 
 
 def _last_lines(stderr: str, count: int = 3) -> str:
@@ -284,41 +305,9 @@ def stream_ffmpeg(args: Sequence[str], on_chunk: Callable[[bytes], None], *, abo
                   chunk_bytes: int = 1 << 16, timeout_s: float | None = None) -> None:
     """Run ffmpeg with `args` writing raw data to stdout ("pipe:1"); hand it to `on_chunk` in pieces of
     at most `chunk_bytes`, as it comes (never the whole output in memory). Errors as run_ffmpeg."""
-    argv = [ffmpeg_exe(), *args]
-    if RUNNING.stopped:
-        raise MediaError(about, "interrupted")
-    try:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    except OSError as exc:
-        raise MediaError(about, f"cannot start ffmpeg ({argv[0]}): {exc.strerror}") from exc
-    err_tail: deque[bytes] = deque(maxlen=400)
-    timed_out = threading.Event()
-
-    def stop() -> None:
-        timed_out.set()
-        proc.kill()
-
-    timer = threading.Timer(timeout_s, stop) if timeout_s else None
-    with proc:
-        RUNNING.add(proc)
-        reader = threading.Thread(target=lambda: err_tail.extend(proc.stderr or ()), daemon=True)
-        reader.start()
-        try:
-            if timer:
-                timer.start()
-            assert proc.stdout is not None
-            while chunk := proc.stdout.read1(chunk_bytes):  # type: ignore[attr-defined]
-                on_chunk(chunk)
-            code = proc.wait()
-            reader.join()
-        finally:
-            if timer:
-                timer.cancel()
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            RUNNING.discard(proc)
-    if timed_out.is_set():
-        raise MediaError(about, f"ffmpeg took longer than {timeout_s:.0f} s and was stopped")
-    if code != 0:
-        raise MediaError(about, f"ffmpeg failed (exit {code}): {_last_lines(b''.join(err_tail).decode('utf-8', 'replace'))}")
+    with _ffmpeg(args, about, timeout_s) as child:
+        assert child.proc.stdout is not None
+        while chunk := child.proc.stdout.read1(chunk_bytes):  # type: ignore[attr-defined]
+            on_chunk(chunk)
+    if child.code != 0:
+        raise MediaError(about, f"ffmpeg failed (exit {child.code}): {_last_lines(child.stderr)}")
