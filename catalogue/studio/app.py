@@ -41,6 +41,7 @@ def create_studio_app(settings: Settings, token: str, cutlists: list[Path] | Non
             Route("/api/thumbs/{film_id}", media_api.thumbs, name="api_thumbs"),
             Route("/api/build", media_api.start_build, methods=["POST"], name="api_build"),
             Route("/api/build/events", media_api.build_events, name="api_build_events"),
+            Route("/api/build/cancel", media_api.cancel_build, methods=["POST"], name="api_build_cancel"),
             Mount("/static", StaticFiles(directory=settings.templates_dir / "static"), name="static"),
         ],
         # the guard inside the headers: a refusal gets them too

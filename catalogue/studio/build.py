@@ -5,8 +5,10 @@ are kept for a page that subscribes late."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -18,6 +20,7 @@ from pathlib import Path
 from catalogue.errors import CatalogueError
 
 KEPT_EVENTS = 500
+_RUNNING: set[subprocess.Popen[str]] = set()  # every build's child, so the studio's exit stops it
 FAILED_LINE = re.compile(r"^(?P<name>[^:\s][^:]*): FAILED: (?P<message>.*)$")
 SUMMARY_LINE = re.compile(r"^\s+(?P<name>[^:\s][^:]*): (?P<message>.+)$")  # cut's list of failed jobs
 
@@ -68,6 +71,8 @@ class BuildRunner:
         self._thread: threading.Thread | None = None
         self.finished = True
         self.run_number = 0
+        self._proc: subprocess.Popen[str] | None = None
+        self._cancelled = False
 
     @property
     def running(self) -> bool:
@@ -80,6 +85,7 @@ class BuildRunner:
             if not self.finished:
                 raise BuildRunningError()
             self.finished = False
+            self._cancelled = False
             self.run_number += 1
             self._events.clear()
             first = self._next_id
@@ -97,6 +103,18 @@ class BuildRunner:
         """Until there is an event after `last_id`, the build finished, or `timeout_s` passed."""
         with self._changed:
             self._changed.wait_for(lambda: self.finished or self._next_id - 1 > last_id, timeout_s)
+
+    def cancel(self) -> bool:
+        """Stop the running build: SIGTERM to its command (`cut` then stops its ffmpeg and keeps what
+        is finished, nothing half-written), and no further command. False when none runs."""
+        with self._lock:
+            if self.finished:
+                return False
+            self._cancelled = True
+            proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        return True
 
     def join(self, timeout_s: float | None = None) -> None:
         thread = self._thread
@@ -116,14 +134,22 @@ class BuildRunner:
         summary: list[str] = []
         try:
             for step, argv in commands:
+                if self._cancelled:
+                    break
                 self._emit("step", {"step": step, "line": f"$ catalogue {' '.join(argv[5:])}".rstrip()})
                 code, last = self._run_one(argv, cwd, failures)
                 if last:
                     summary.append(last)
+                if self._cancelled:
+                    break
                 if code != 0:
                     self._emit("failed", {"step": step, "exit_code": code, "summary": summary,
                                           "failures": failures}, finish=True)
                     return
+            if self._cancelled:
+                self._emit("failed", {"step": "", "exit_code": None, "cancelled": True, "failures": failures,
+                                      "summary": [*summary, "Gestopt: wat al klaar was, is bewaard."]}, finish=True)
+                return
             self._emit("done", {"summary": summary, "failures": failures}, finish=True)
         except BaseException as exc:  # never leave the runner "running" for ever
             self._emit("failed", {"step": "", "exit_code": None, "summary": [f"de build liep vast: {exc}"],
@@ -137,6 +163,11 @@ class BuildRunner:
         last = ""
         seen = {str(f["clip"]) for f in failures}
         in_failed_list = False
+        with self._lock:
+            self._proc = proc
+        _RUNNING.add(proc)
+        if self._cancelled:  # cancelled while it started
+            proc.send_signal(signal.SIGTERM)
         with proc:
             assert proc.stdout is not None
             for raw in proc.stdout:
@@ -156,4 +187,13 @@ class BuildRunner:
                 elif not line.startswith(("  ", "Error:", "Warnings", "Errors")):
                     last = line
                 self._emit(kind, data)
+        _RUNNING.discard(proc)
         return proc.returncode, last
+
+
+@atexit.register
+def _stop_builds() -> None:
+    """The studio is stopping: a build it started must not go on without it."""
+    for proc in list(_RUNNING):
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)

@@ -55,6 +55,12 @@ async def start_build(request: Request) -> Response:
                         status_code=202)
 
 
+async def cancel_build(request: Request) -> Response:
+    if not _runner(request).cancel():
+        return JSONResponse({"error": "Er loopt geen build."}, status_code=409)
+    return JSONResponse({"cancelling": True}, status_code=202)
+
+
 async def build_events(request: Request) -> Response:
     """The build's events after `?after=` (or Last-Event-ID), as they come; the stream ends with the
     build ("done" or "failed"). No build yet: one "idle" event."""

@@ -122,7 +122,8 @@
   filmReady();
 
   // --- build --------------------------------------------------------------------------------------
-  var button = $("build-start"), log = $("build-log"), said = $("build-status"), errors = $("build-errors");
+  var button = $("build-start"), stopper = $("build-cancel"), log = $("build-log"), said = $("build-status"),
+    errors = $("build-errors");
   var source = null;
 
   function logLine(text, kind) {
@@ -142,9 +143,18 @@
     errors.appendChild(li);
     errors.hidden = false;
   }
+  function running(yes) {
+    button.disabled = yes;
+    if (stopper) { stopper.hidden = !yes; stopper.disabled = false; }
+  }
   function finish(kind, data) {
     if (source) { source.close(); source = null; }
-    button.disabled = false;
+    running(false);
+    if (data.cancelled) {
+      said.textContent = "Gestopt. Wat al klaar was, is bewaard; niets staat half geschreven.";
+      said.dataset.state = "failed";
+      return;
+    }
     var summary = (data.summary || []).join(" ");
     var failures = (data.failures || []).length;
     if (kind === "done") {
@@ -169,10 +179,10 @@
     });
     source.addEventListener("done", function (e) { finish("done", JSON.parse(e.data)); });
     source.addEventListener("failed", function (e) { finish("failed", JSON.parse(e.data)); });
-    source.addEventListener("idle", function () { if (source) { source.close(); source = null; } button.disabled = false; });
+    source.addEventListener("idle", function () { if (source) { source.close(); source = null; } running(false); });
   }
   function start() {
-    button.disabled = true;
+    running(true);
     log.textContent = ""; errors.textContent = ""; errors.hidden = true;
     said.textContent = "De build loopt…"; said.dataset.state = "running";
     fetch("/api/build", { method: "POST", credentials: "same-origin",
@@ -181,8 +191,17 @@
       .then(function (reply) {
         if (reply.status === 202) { follow(reply.data.after); }
         else if (reply.status === 409) { said.textContent = reply.data.error + " Het verloop volgt hieronder."; follow(0); }
-        else { button.disabled = false; said.textContent = reply.data.error || "De build kon niet starten (HTTP " + reply.status + ")."; }
-      }, function () { button.disabled = false; said.textContent = "De build kon niet starten: de server is niet bereikbaar."; });
+        else { running(false); said.textContent = reply.data.error || "De build kon niet starten (HTTP " + reply.status + ")."; }
+      }, function () { running(false); said.textContent = "De build kon niet starten: de server is niet bereikbaar."; });
+  }
+  function cancel() {
+    stopper.disabled = true;
+    said.textContent = "De build stopt…";
+    fetch("/api/build/cancel", { method: "POST", credentials: "same-origin",
+                                 headers: { "Accept": "application/json", "X-CSRF-Token": csrf } })
+      .then(function (r) { if (r.status !== 202) { stopper.disabled = false; } },
+            function () { stopper.disabled = false; said.textContent = "Stoppen lukte niet: de server is niet bereikbaar."; });
   }
   if (button) { button.addEventListener("click", start); }
+  if (stopper) { stopper.addEventListener("click", cancel); }
 })();

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from catalogue import media
 from catalogue.media import ffmpeg_exe
 from catalogue.settings import Settings
 from catalogue.studio.app import create_studio_app
+from catalogue.studio import build
 from catalogue.studio.build import BuildRunner, plan_line_event
 from catalogue.studio.overview import MAX_PEAKS, PeakReader, plan_peak_samples, plan_thumb_times, read_waveform
 from catalogue.studio.security import COOKIE, csrf_token
@@ -239,3 +241,44 @@ def test_build_commands_failing_to_start_end_the_build(tmp_path: Path) -> None:
 def test_plan_line_event(line: str, kind: str) -> None:
     assert plan_line_event(line)[0] == kind
 
+
+
+SLEEPER = [sys.executable, "-c", "import time; print('bezig', flush=True); time.sleep(60)"]
+
+
+def _wait_for_line(runner: BuildRunner, text: str) -> None:
+    for _ in range(200):
+        if any(text in str(e.data.get("line", "")) for e in runner.events_after(0)[0]):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"no line {text!r}: {runner.events_after(0)[0]}")
+
+
+def test_build_cancel_stops_the_command_and_runs_no_further_one(tmp_path: Path) -> None:
+    runner = BuildRunner()
+    marker = tmp_path / "index-ran"
+    runner.start([("cut", SLEEPER), ("index", [sys.executable, "-c", f"open({str(marker)!r}, 'w')"])], cwd=tmp_path)
+    _wait_for_line(runner, "bezig")
+    began = time.monotonic()
+    assert runner.cancel()
+    runner.join(10)
+    events, finished = runner.events_after(0)
+    assert finished and time.monotonic() - began < 5
+    assert events[-1].kind == "failed" and events[-1].data["cancelled"] is True
+    assert not marker.exists()  # the step after the cancelled one never started
+    assert not runner.cancel()  # nothing runs any more
+
+
+def test_build_children_are_stopped_when_the_studio_exits(tmp_path: Path) -> None:
+    runner = BuildRunner()
+    runner.start([("cut", SLEEPER)], cwd=tmp_path)
+    _wait_for_line(runner, "bezig")
+    build._stop_builds()  # what atexit runs when the studio's process ends
+    runner.join(10)
+    assert runner.events_after(0)[1]
+
+
+def test_build_cancel_through_the_api(client: TestClient) -> None:
+    assert client.post("/api/build/cancel").status_code == 403  # CSRF and Origin, as every change
+    response = client.post("/api/build/cancel", headers=CHANGE)
+    assert response.status_code == 409 and response.json()["error"] == "Er loopt geen build."
