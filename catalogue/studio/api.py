@@ -16,6 +16,7 @@ from catalogue.cutlist_edit import (ClipEditError, CutListChangedError, plan_cli
 from catalogue.errors import CatalogueError, Problem
 from catalogue.model import Clip, CutList, SubtitleSource, Theme
 from catalogue.studio import captions
+from catalogue.studio.dutch import dutch, where
 from catalogue.studio.security import csrf_token
 from catalogue.studio.state import StudioState, version
 from catalogue.transcription import words_path
@@ -163,7 +164,7 @@ def save_clip_request(state: StudioState, body: JSON) -> Response:
     saved = next(c for c in checked.cutlist.clips if c.id == clip.id) if checked.cutlist else clip
     warnings = [f"Thema {t.id!r} bestond al: de clip gebruikt dat." for t in new_themes if t not in fresh]
     return JSONResponse({"version": version(candidate), "clip": clip_json(saved),
-                         "warnings": warnings + [problem.message for problem in checked.warnings]})
+                         "warnings": warnings + [dutch(problem.message) for problem in checked.warnings]})
 
 
 def delete_clip_request(state: StudioState, clip_id: str, body: JSON) -> Response:
@@ -197,10 +198,10 @@ def _current(cutlist: CutList, wanted: str) -> bytes:
 def _field(problem: Problem, clip_id: str) -> tuple[str, str]:
     """A problem `check` found, at the field of the form it belongs to ("" for the cut list as a whole)."""
     if problem.where == f"clip '{clip_id}'":
-        return problem.field, problem.message
+        return problem.field, dutch(problem.message)
     if problem.where.startswith("theme '"):
-        return "new_themes", f"{problem.where}: {problem.message}"
-    return "", str(problem)
+        return "new_themes", f"{where(problem.where)}: {dutch(problem.message)}"
+    return "", dutch(str(problem))
 
 
 # --- captions -------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from catalogue.errors import CatalogueError
 from catalogue.settings import Settings
 from catalogue.studio import api, media_api
 from catalogue.studio.build import BuildRunner
+from catalogue.studio.dutch import dutch
 from catalogue.studio.overview import Overview
 from catalogue.studio.security import TokenGuard, security_headers
 from catalogue.studio.state import FilmNotFoundError, StudioState, version
@@ -71,13 +72,13 @@ async def catalogue_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, api.InputError):
         return JSONResponse({"errors": [{"field": f, "message": m} for f, m in exc.errors]}, status_code=422)
     if isinstance(exc, (FilmNotFoundError, ClipNotFoundError)):
-        return JSONResponse({"error": str(exc) if isinstance(exc, FilmNotFoundError) else exc.reason},
+        return JSONResponse({"error": str(exc) if isinstance(exc, FilmNotFoundError) else dutch(exc.reason)},
                             status_code=404)
     if isinstance(exc, CutListChangedError):
         return JSONResponse({"error": api.CHANGED, "version": _version(exc.path)}, status_code=409)
     if isinstance(exc, ClipEditError):
-        return JSONResponse({"errors": [{"field": exc.field, "message": exc.reason}]}, status_code=422)
-    return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse({"errors": [{"field": exc.field, "message": dutch(exc.reason)}]}, status_code=422)
+    return JSONResponse({"error": dutch(str(exc))}, status_code=400)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:

@@ -10,6 +10,7 @@ from typing import Any
 
 from catalogue.errors import CatalogueError, TranscriptError
 from catalogue.model import CutList, SubtitleSource
+from catalogue.studio.dutch import dutch
 from catalogue.studio.state import StudioState
 from catalogue.vttdoc import VttChangedError, VttCue, VttDocument, VttEditError, lint_document, save_vtt
 
@@ -46,7 +47,7 @@ def read_document(path: Path) -> VttDocument:
     try:
         return VttDocument.read(path)
     except TranscriptError as exc:
-        raise CaptionsError(400, {"error": f"{path.name} kan niet gelezen worden: {exc.reason}"
+        raise CaptionsError(400, {"error": f"{path.name} kan niet gelezen worden: {dutch(exc.reason)}"
                                            + (f" (regel {exc.line})" if exc.line else "")}) from None
 
 
@@ -58,7 +59,7 @@ def captions_json(state: StudioState, cutlist: CutList, lang: str, path: Path, d
     return {"lang": lang, "file": resolved.relative_to(root).as_posix(), "version": doc.sha256,
             "made_by": source.made_by or None, "reviewed": source.reviewed,
             "cues": [{"index": i, "start_ms": c.start_ms, "end_ms": c.end_ms, "text": c.text,
-                      "identifier": c.identifier, "settings": c.settings, "lint": lint.get(i, [])}
+                      "identifier": c.identifier, "settings": c.settings, "lint": [dutch(m) for m in lint.get(i, [])]}
                      for i, c in enumerate(doc.cues)]}
 
 
@@ -97,7 +98,7 @@ def apply_ops(doc: VttDocument, ops: object) -> VttDocument:
         try:
             doc = apply_op(doc, op)
         except VttEditError as exc:
-            raise CaptionsError(422, {"errors": [{"index": exc.index, "op": number, "message": exc.reason}]}) from None
+            raise CaptionsError(422, {"errors": [{"index": exc.index, "op": number, "message": dutch(exc.reason)}]}) from None
     return doc
 
 

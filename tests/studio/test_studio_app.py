@@ -280,7 +280,7 @@ def test_save_an_existing_clip_changes_only_its_end(studio: Studio) -> None:
 def test_save_warns_when_the_clip_cuts_through_a_cue(studio: Studio) -> None:
     status, answer = studio.save({**NEW, "start_ms": 7500})
     assert status == 200
-    assert any("cuts through" in w for w in answer["warnings"])  # type: ignore[union-attr]
+    assert any("snijdt door de nl-cue" in w for w in answer["warnings"])  # type: ignore[union-attr]
 
 
 def test_delete_a_clip_removes_exactly_it(studio: Studio) -> None:

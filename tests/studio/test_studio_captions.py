@@ -96,7 +96,7 @@ def test_get_captions_lint_names_what_is_hard_to_read(studio: Studio) -> None:
     studio.vtt.write_text(HEAD + "00:00:01.000 --> 00:00:01.500\nVeel te veel tekst voor zo'n korte tijd\n",
                           encoding="utf-8")
     lint = studio.get()["cues"][0]["lint"]
-    assert any("reading speed" in m for m in lint) and any("shown 500 ms" in m for m in lint), lint
+    assert any("leessnelheid" in m for m in lint) and any("500 ms in beeld" in m for m in lint), lint
 
 
 @pytest.mark.parametrize(("ops", "expected"), [
