@@ -1,5 +1,5 @@
 """The studio's handlers: the page, a film's data, its cue search, its video, and the changes
-(save or delete a clip, mark a transcript reviewed). Handlers translate; cutlist_edit edits."""
+(save or delete a clip, mark a transcript reviewed). Handlers translate; cutlist_clips and cutlist_edit edit."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
-from catalogue.cutlist_edit import (ClipEditError, CutListChangedError, plan_clip, plan_delete_clip, set_reviewed,
-                                    write_cutlist)
+from catalogue.cutlist_clips import plan_clip, plan_delete_clip, write_cutlist
+from catalogue.cutlist_edit import CutListChangedError, set_reviewed
 from catalogue.errors import CatalogueError, Problem
 from catalogue.model import Clip, CutList, SubtitleSource, Theme
 from catalogue.studio import captions

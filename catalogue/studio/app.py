@@ -13,7 +13,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from catalogue.cutlist_edit import ClipEditError, ClipNotFoundError, CutListChangedError
+from catalogue.cutlist_clips import ClipEditError, ClipNotFoundError
+from catalogue.cutlist_edit import CutListChangedError
 from catalogue.errors import CatalogueError
 from catalogue.settings import Settings
 from catalogue.studio import api, media_api

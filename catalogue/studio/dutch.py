@@ -152,7 +152,7 @@ _TEMPLATES: list[tuple[str, Render]] = [
      lambda g: f"{g['path']}: {'is verwijderd' if g['gone'] == 'was removed' else 'is gewijzigd'} sinds het "
                "geladen werd (elders bewerkt?); er is niets geschreven: herlaad het en maak de wijziging opnieuw"),
     (r"cue (?P<index>\d+): (?P<msg>.+)", "cue {index}: {msg}"),
-    # --- cutlist_edit.py: CutListEditError, ClipEditError reasons -------------------------------
+    # --- cutlist_edit.py, cutlist_clips.py: CutListEditError, ClipEditError reasons -------------------------------
     (rf"has no \[film\] table, so there is no place for its subtitles: add \[film\] first \(`catalogue check` "
      rf"says what it needs\); {_NOTHING}",
      "heeft geen tabel [film], dus geen plaats voor zijn ondertitels: voeg eerst [film] toe (`catalogue "

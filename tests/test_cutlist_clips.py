@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.cutlist_edit import (ClipEditError, ClipNotFoundError, CutListChangedError, delete_clip, plan_clip,
-                                    plan_delete_clip, save_clip)
+from catalogue.cutlist_clips import ClipEditError, ClipNotFoundError, delete_clip, plan_clip, plan_delete_clip, save_clip
+from catalogue.cutlist_edit import CutListChangedError
 from catalogue.errors import CutListEditError
 from catalogue.model import Clip, Theme
 
