@@ -6,8 +6,7 @@
 // Events into a live log; a clip that failed is listed on its own. Text from the server: textContent only.
 (function () {
   "use strict";
-  var $ = function (id) { return document.getElementById(id); };
-  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var $ = window.StudioCommon.$, api = window.StudioCommon.api;
   var studio = $("studio"), timeline = $("timeline"), scroller = $("timeline-scroll");
   var wave = $("waveform"), strip = $("thumbs-strip");
   var G = { filmId: null, durationMs: 0, wave: null, loudest: 1, sprite: null, count: 0, frame: null };
@@ -185,9 +184,7 @@
     running(true);
     log.textContent = ""; errors.textContent = ""; errors.hidden = true;
     said.textContent = "De build loopt…"; said.dataset.state = "running";
-    fetch("/api/build", { method: "POST", credentials: "same-origin",
-                          headers: { "Accept": "application/json", "X-CSRF-Token": csrf } })
-      .then(function (r) { return r.json().catch(function () { return {}; }).then(function (d) { return { status: r.status, data: d }; }); })
+    api("POST", "/api/build")
       .then(function (reply) {
         if (reply.status === 202) { follow(reply.data.after); }
         else if (reply.status === 409) { said.textContent = reply.data.error + " Het verloop volgt hieronder."; follow(0); }
@@ -197,9 +194,8 @@
   function cancel() {
     stopper.disabled = true;
     said.textContent = "De build stopt…";
-    fetch("/api/build/cancel", { method: "POST", credentials: "same-origin",
-                                 headers: { "Accept": "application/json", "X-CSRF-Token": csrf } })
-      .then(function (r) { if (r.status !== 202) { stopper.disabled = false; } },
+    api("POST", "/api/build/cancel")
+      .then(function (reply) { if (reply.status !== 202) { stopper.disabled = false; } },
             function () { stopper.disabled = false; said.textContent = "Stoppen lukte niet: de server is niet bereikbaar."; });
   }
   if (button) { button.addEventListener("click", start); }

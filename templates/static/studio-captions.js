@@ -5,42 +5,14 @@
 // file is set with textContent or value, never as markup.
 (function () {
   "use strict";
-  var $ = function (id) { return document.getElementById(id); };
-  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var common = window.StudioCommon;
+  var $ = common.$, LANGUAGES = common.LANGUAGES, api = common.api, fmt = common.fmt, parseTime = common.parseTime;
   var video = $("player");
-  var LANGUAGES = { nl: "Nederlands", en: "Engels", fr: "Frans", de: "Duits", ar: "Arabisch", tr: "Turks" };
   // catalogue/subtitles.py: MAX_CHARS_PER_SECOND, MAX_LINE_CHARS, MAX_LINES, MIN_CUE_MS, MAX_CUE_MS
   var MAX_CPS = 17, MAX_LINE = 42, MAX_LINES = 2, MIN_MS = 800, MAX_MS = 7000;
   var C = { filmId: null, language: null, lang: null, version: null, cues: [], carets: {} };
 
-  function pad(n, width) { var s = String(n); while (s.length < width) { s = "0" + s; } return s; }
-  function fmt(ms) {
-    ms = Math.max(0, Math.round(ms));
-    var h = Math.floor(ms / 3600000), m = Math.floor(ms / 60000) % 60, s = Math.floor(ms / 1000) % 60;
-    return pad(h, 2) + ":" + pad(m, 2) + ":" + pad(s, 2) + "." + pad(ms % 1000, 3);
-  }
-  function parseTime(text) {  // as studio.js: "hh:mm:ss.mmm", "mm:ss.mmm", "ss.mmm" -> ms, NaN when not a time
-    var t = String(text).trim().replace(",", ".");
-    var m = /^(?:(?:(\d+):)?([0-5]?\d):)?(\d+(?:\.\d{0,3})?)$/.exec(t);
-    if (!m) { return NaN; }
-    var seconds = parseFloat(m[3]);
-    if ((m[1] !== undefined || m[2] !== undefined) && seconds >= 60) { return NaN; }
-    return Math.round(((parseInt(m[1] || "0", 10) * 60 + parseInt(m[2] || "0", 10)) * 60 + seconds) * 1000);
-  }
   function nowMs() { return Math.round(video.currentTime * 1000); }
-  function api(method, url, body) {
-    var options = { method: method, credentials: "same-origin", headers: { "Accept": "application/json" } };
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.headers["X-CSRF-Token"] = csrf;
-      options.body = JSON.stringify(body);
-    }
-    return fetch(url, options).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return { status: response.status, data: data };
-      });
-    });
-  }
   function status(text) { $("captions-status").textContent = text; }
 
   // --- lint, as catalogue.subtitles.lint_cues (what a viewer reads: tags removed, entities decoded) ---

@@ -4,10 +4,10 @@
 // which the server escaped (only <mark> inside).
 (function () {
   "use strict";
-  var $ = function (id) { return document.getElementById(id); };
-  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var common = window.StudioCommon;
+  var $ = common.$, LANGUAGES = common.LANGUAGES, api = common.api;
+  var pad = common.pad, fmt = common.fmt, parseTime = common.parseTime;
   var video = $("player");
-  var LANGUAGES = { nl: "Nederlands", en: "Engels", fr: "Frans", de: "Duits", ar: "Arabisch", tr: "Turks" };
   var ZOOMS = [1, 2, 4, 8, 16, 32, 64];
   var THEME_COLOURS = 8;
 
@@ -20,25 +20,9 @@
   };
 
   // --- time ---------------------------------------------------------------------------------
-  function pad(n, width) { var s = String(n); while (s.length < width) { s = "0" + s; } return s; }
-  function fmt(ms) {
-    if (ms === null || ms === undefined || isNaN(ms)) { return ""; }
-    ms = Math.max(0, Math.round(ms));
-    var h = Math.floor(ms / 3600000), m = Math.floor(ms / 60000) % 60, s = Math.floor(ms / 1000) % 60;
-    return pad(h, 2) + ":" + pad(m, 2) + ":" + pad(s, 2) + "." + pad(ms % 1000, 3);
-  }
   function short(ms) {  // 1:05 or 1:02:05, for lists and the ruler
     var total = Math.floor(ms / 1000), h = Math.floor(total / 3600), m = Math.floor(total / 60) % 60, s = total % 60;
     return (h ? h + ":" + pad(m, 2) : String(m)) + ":" + pad(s, 2);
-  }
-  // "hh:mm:ss.mmm", "mm:ss.mmm", "ss.mmm" (a comma for the point is fine) -> ms; NaN when not a time
-  function parseTime(text) {
-    var t = String(text).trim().replace(",", ".");
-    var m = /^(?:(?:(\d+):)?([0-5]?\d):)?(\d+(?:\.\d{0,3})?)$/.exec(t);
-    if (!m) { return NaN; }
-    var seconds = parseFloat(m[3]);
-    if ((m[1] !== undefined || m[2] !== undefined) && seconds >= 60) { return NaN; }
-    return Math.round(((parseInt(m[1] || "0", 10) * 60 + parseInt(m[2] || "0", 10)) * 60 + seconds) * 1000);
   }
   function nowMs() { return Math.round(video.currentTime * 1000); }
   function slug(text) {
@@ -47,19 +31,6 @@
   }
 
   // --- the server ---------------------------------------------------------------------------
-  function api(method, url, body) {
-    var options = { method: method, credentials: "same-origin", headers: { "Accept": "application/json" } };
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.headers["X-CSRF-Token"] = csrf;
-      options.body = JSON.stringify(body);
-    }
-    return fetch(url, options).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return { status: response.status, data: data };
-      });
-    });
-  }
   function message(text) { $("studio-message").textContent = text; }
 
   // --- loading a film -----------------------------------------------------------------------
@@ -70,7 +41,7 @@
         return;
       }
       var d = reply.data;
-      if (d.csrf) { csrf = d.csrf; }
+      if (d.csrf) { common.useCsrf(d.csrf); }
       var sameVideo = S.film && S.film.video_url === d.film.video_url;
       S.film = d.film; S.version = d.cutlist.version; S.cutlistName = d.cutlist.name;
       S.themes = d.themes || []; S.clips = d.clips || []; S.cues = d.cues || []; S.words = d.words || null;
