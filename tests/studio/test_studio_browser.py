@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -32,22 +31,14 @@ from catalogue.settings import PROJECT_DIR
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 from conftest import make_video  # noqa: E402  (tests/ is on sys.path: pytest's "prepend" import mode)
+from servers import CHROMIUM, NO_CHROMIUM, chromium, free_port  # noqa: E402
 from sites import build_site  # noqa: E402
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright",
                                reason="axe-playwright-python is not installed")
 
-CHROMIUM = next(filter(None, (shutil.which(name) for name in ("chromium", "chromium-browser"))), None)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--mute-audio",
-                 "--autoplay-policy=no-user-gesture-required"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium found on PATH (chromium / chromium-browser); "
-                                                "install the system package, e.g. apt-get install chromium"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)]
 
 WAIT_MS = 15_000  # every wait on the browser is bounded by this
 
@@ -128,12 +119,6 @@ class Studio:
         return self.root / "media" / "film.toml"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 SILENCE_MS = (7000, 8000)  # the test film's tone stops for a second here (for "Naar stilte")
 
 
@@ -153,7 +138,7 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
     film = _with_silence(make_video(tmp_path_factory.mktemp("studio-film") / "tone.mp4", seconds=12, gop=25))
     build_site(root, film, CUTLIST, {"film.nl.vtt": DUTCH_CUES, "film.en.vtt": ENGLISH_VTT})
     assert (root / "media" / "films" / "testfilm.mp4").is_file()
-    port = _free_port()
+    port = free_port()
     log = (root / "studio.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "catalogue", "--root", str(root), "studio", "--port", str(port)],
@@ -198,13 +183,8 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    assert CHROMIUM is not None
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium(["--autoplay-policy=no-user-gesture-required"]) as launched:  # preview plays without a click
+        yield launched
 
 
 @pytest.fixture

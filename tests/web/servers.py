@@ -4,8 +4,11 @@ one raw request straight into the ASGI app."""
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -19,6 +22,29 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# Debian's Chromium (never a downloaded one), and how the browser tests start it headless here
+CHROMIUM = next(filter(None, (shutil.which(name) for name in ("chromium", "chromium-browser"))), None)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--mute-audio"]
+NO_CHROMIUM = ("no Chromium found on PATH (chromium / chromium-browser); "
+               "install the system package, e.g. apt-get install chromium")
+
+
+@contextmanager
+def chromium(extra_args: Sequence[str] = ()) -> Iterator[Any]:
+    """A headless Chromium (Playwright's Browser), closed afterwards."""
+    from playwright import sync_api
+
+    assert CHROMIUM is not None
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=[*CHROMIUM_ARGS, *extra_args])
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def healthy(url: str) -> bool:

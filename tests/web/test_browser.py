@@ -9,7 +9,6 @@ only when Playwright or Chromium cannot be found at all.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -23,22 +22,14 @@ import pytest
 
 from catalogue.media import ffmpeg_exe
 from catalogue.settings import PROJECT_DIR
-from servers import free_port, healthy
+from servers import CHROMIUM, NO_CHROMIUM, chromium, free_port, healthy
 from sites import build_site
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright",
                                reason="axe-playwright-python is not installed")
 
-CHROMIUM = next(filter(None, (shutil.which(name) for name in ("chromium", "chromium-browser"))), None)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--mute-audio"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium found on PATH (chromium / chromium-browser); "
-                                                "install the system package, e.g. apt-get install chromium"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)]
 
 WAIT_MS = 15_000  # every wait on the browser is bounded by this
 FILM_SECONDS = 24
@@ -169,13 +160,8 @@ def server(catalogue_root: Path) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    assert CHROMIUM is not None
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @dataclass
