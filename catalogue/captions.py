@@ -39,7 +39,7 @@ _LINE_IMBALANCE = 0.1  # per character of difference between the two lines
 _TOP_HEAVY_IMBALANCE = 0.15  # a little more when the top line is the longer (Netflix: bottom-heavy)
 
 _CLOSERS = "\"'»”’)\\]"
-_SENTENCE_END = re.compile(f"[.?!…][{_CLOSERS}]*$")
+SENTENCE_END = re.compile(f"[.?!…][{_CLOSERS}]*$")  # a word that ends a sentence
 _CLAUSE_END = re.compile(f"(?:[,;:–—]|^-)[{_CLOSERS}]*$")  # a lone "-" is a dash, "boven-" is not
 _KEY_STRIP = ".,;:!?…\"“”„«»()[]–—"
 # a break goes well before these (conjunctions, prepositions, relative pronouns)...
@@ -117,7 +117,7 @@ def _normalize(words: Sequence[Word]) -> tuple[list[str], list[int], list[int]]:
 
 def _prepare(texts: list[str], starts: list[int], ends: list[int], gap_ms: int) -> _Speech:
     offsets, sentence_count = [0], [0]
-    sentence_ends = [bool(_SENTENCE_END.search(text)) for text in texts]
+    sentence_ends = [bool(SENTENCE_END.search(text)) for text in texts]
     for text, ends_sentence in zip(texts, sentence_ends):
         # lint_cues counts what the viewer sees: entities already in the text count as one
         offsets.append(offsets[-1] + len(html.unescape(escape_text(text))) + 1)
@@ -146,7 +146,7 @@ def _window_starts(starts: list[int], ends: list[int], offsets: list[int]) -> li
 
 def _break_cost(before: str, after: str, pause_ms: int) -> float:
     """How bad a break between these two words is."""
-    if _SENTENCE_END.search(before):
+    if SENTENCE_END.search(before):
         cost = _SENTENCE
     elif _CLAUSE_END.search(before):
         cost = _CLAUSE

@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from catalogue.captions import Word
+from catalogue.captions import SENTENCE_END, Word
 
 # Whisper's own thresholds (openai/whisper transcribe.py), applied again after its fallbacks
 MAX_COMPRESSION_RATIO = 2.4
@@ -156,7 +156,7 @@ def snap_to_speech(words: Sequence[Word], speech: Sequence[tuple[int, int]],
         best = max(near, key=lambda s: (_overlap(word, s), -_distance(word, s)))
         if not _overlap(word, best) and at < len(ordered):
             after = ordered[at]
-            starts_sentence = not snapped or bool(_SENTENCE_END.search(snapped[-1].text))
+            starts_sentence = not snapped or bool(SENTENCE_END.search(snapped[-1].text))
             if starts_sentence and _distance(word, after) <= max_move_ms:
                 best = after
         duration = word.end_ms - word.start_ms
@@ -172,9 +172,6 @@ def snap_to_speech(words: Sequence[Word], speech: Sequence[tuple[int, int]],
             word = Word(word.text, start, end, word.probability)
         snapped.append(word)
     return snapped
-
-
-_SENTENCE_END = re.compile(r"[.?!…][\"'»”’)\]]*$")
 
 
 def _overlap(word: Word, span: tuple[int, int]) -> int:
