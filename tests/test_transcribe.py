@@ -203,7 +203,7 @@ def espeak_film(out: Path) -> list[speechfilm.Utterance]:
     pieces, utterances, pos = [np.zeros(rate, dtype=np.float32)], [], rate
     for number, line in enumerate(ESPEAK_LINES):
         wav = out.with_name(f".line{number}.wav")
-        subprocess.run(["espeak-ng", "-v", "nl", "-s", "140", "-w", str(wav), line], check=True)
+        subprocess.run(["espeak-ng", "-v", "nl", "-s", "120", "-g", "4", "-w", str(wav), line], check=True)
         raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(wav), "-ac", "1", "-ar", str(rate), "-f", "f32le",
                               "-"], check=True, capture_output=True).stdout
         wav.unlink()
