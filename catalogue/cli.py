@@ -395,5 +395,10 @@ def demo(settings: Settings, force: bool, jobs: int, then_serve: bool, port: int
         ctx.invoke(serve, host="127.0.0.1", port=port)
 
 
+from catalogue.pack_cli import pack  # noqa: E402  (its own module: the command is large)
+
+cli.add_command(pack)
+
+
 def main() -> None:
     cli(prog_name="catalogue")

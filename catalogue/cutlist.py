@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from catalogue.errors import CatalogueError, CutListError, Problem, TranscriptError
-from catalogue.model import Clip, Cue, CutList, Film, MediaInfo, SubtitleSource, Theme
+from catalogue.model import Clip, Cue, CutList, Film, MediaInfo, Session, SubtitleSource, Theme
 from catalogue.subtitles import lint_cues, read_cues
 from catalogue.timecode import format_timecode, parse_timecode
 
@@ -39,6 +39,10 @@ class Catalogue:
     @property
     def clips(self) -> tuple[Clip, ...]:
         return tuple(clip for cutlist in self.cutlists for clip in cutlist.clips)
+
+    @property
+    def sessions(self) -> tuple[Session, ...]:
+        return tuple(session for cutlist in self.cutlists for session in cutlist.sessions)
 
 
 _ClipNames = tuple[str, str, tuple[str, ...]]  # a clip's place in its file, its id, the theme ids it names

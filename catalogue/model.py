@@ -85,6 +85,7 @@ class Theme:
     id: str
     title: str
     description: str = ""
+    introduction: str = ""  # for trainers: what the theme is about and how to teach it (teaching metadata)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,10 @@ class Clip:
     description: str = ""
     speakers: tuple[str, ...] = ()
     poster_ms: int | None = None
+    # teaching metadata (optional): what a viewer learns, questions to discuss after it, for whom
+    learning_goal: str = ""
+    questions: tuple[str, ...] = ()
+    audience: str = ""
 
     @property
     def duration_ms(self) -> int:
@@ -139,6 +144,38 @@ class Film:
 
 
 @dataclass(frozen=True)
+class ClipStep:
+    """A session step that plays a clip, whole or from `start_ms` to `end_ms` (clip time)."""
+
+    clip_id: str
+    start_ms: int | None = None
+    end_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class DiscussionStep:
+    """A session step for talking: questions on screen, a suggested number of minutes."""
+
+    questions: tuple[str, ...]
+    minutes: int | None = None
+    title: str = ""
+
+
+SessionStep = ClipStep | DiscussionStep
+
+
+@dataclass(frozen=True)
+class Session:
+    """An ordered lesson: clips and discussions, from a cut list (`[[session]]`) or a URL."""
+
+    id: str
+    title: str
+    steps: tuple[SessionStep, ...]
+    description: str = ""
+    audience: str = ""
+
+
+@dataclass(frozen=True)
 class CutList:
     """One film's cut list, loaded and validated."""
 
@@ -146,3 +183,4 @@ class CutList:
     film: Film
     themes: tuple[Theme, ...]
     clips: tuple[Clip, ...]
+    sessions: tuple[Session, ...] = ()
