@@ -20,9 +20,9 @@ demo: $(BIN)/catalogue
 # nginx (the deployment example) and espeak-ng (speech for the transcription tests when
 # ../shared/corpus is absent). As root without them, install them; elsewhere those tests
 # skip and say why.
-SYSTEM_PACKAGES := chromium nginx-light wrk espeak-ng
+SYSTEM_PACKAGES := chromium nginx-light wrk espeak-ng poppler-utils
 system:
-	@missing=""; for p in chromium nginx wrk espeak-ng; do command -v $$p >/dev/null 2>&1 || [ -x /usr/sbin/$$p ] || missing="$$missing $$p"; done; \
+	@missing=""; for p in chromium nginx wrk espeak-ng pdftotext; do command -v $$p >/dev/null 2>&1 || [ -x /usr/sbin/$$p ] || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
