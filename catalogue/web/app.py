@@ -21,6 +21,8 @@ from catalogue.search import SearchIndex
 from catalogue.settings import Settings
 from catalogue.timecode import format_clock
 from catalogue.web import routes
+from catalogue.web.packs import routes as pack_routes
+from catalogue.web.presenter import routes as presenter_routes
 from catalogue.web.state import CatalogueState
 
 
@@ -95,6 +97,8 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=[
             Route("/", routes.index, name="index"),
+            *presenter_routes,  # presenter mode, the session and theme embeds
+            *pack_routes,  # lesson-pack downloads
             Route("/themes/{theme_id}", routes.theme_detail, name="theme_detail"),
             Route("/clips/{clip_id}", routes.clip_detail, name="clip_detail"),
             Route("/clips/{clip_id}/transcript.txt", routes.clip_transcript, name="clip_transcript"),

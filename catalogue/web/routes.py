@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from catalogue.errors import CatalogueError
+from catalogue.model import ClipStep, DiscussionStep, Session
 from catalogue.search import SearchResults, search
 from catalogue.timecode import format_clock
 from catalogue.web.state import CatalogueState, ClipView, Snapshot, Track
@@ -84,6 +85,7 @@ def clip_json(request: Request, view: ClipView) -> dict[str, Any]:
         "video_url": f"{base}{view.video_url}" if view.has_video else None,
         "poster_url": f"{base}{view.poster_url}" if view.has_poster else None,
         "subtitles": [track_json(base, t) for t in view.tracks],
+        "learning_goal": clip.learning_goal, "questions": list(clip.questions), "audience": clip.audience,
     }
 
 
@@ -98,24 +100,44 @@ def machine_made_note(made_by: str) -> str:
 
 
 def clip_ld(request: Request, view: ClipView) -> dict[str, Any]:
+    """schema.org for a clip page: a VideoObject that is also a LearningResource (teaching metadata)."""
     base, clip, film = _base(request), view.clip, view.film
-    return {
-        "@context": "https://schema.org", "@type": "VideoObject", "name": clip.title,
+    minutes = discussion_minutes(_snapshot(request).catalogue.sessions, clip.id)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": ["VideoObject", "LearningResource"], "name": clip.title,
         "description": clip.description or f"Kennisclip uit {film.title}",
         "thumbnailUrl": f"{base}{view.poster_url}", "uploadDate": _file_date(request.app.state.settings.clip_video(clip.id)),
         "duration": duration_iso(clip.duration_ms), "contentUrl": f"{base}{view.video_url}",
         "embedUrl": f"{base}/embed/{clip.id}", "inLanguage": film.language,
         "isPartOf": {"@type": "VideoObject", "name": film.title, "url": f"{base}/films/{film.id}"},
+        "learningResourceType": "video", "educationalUse": ["instruction", *(["discussion"] if clip.questions else [])],
+        "timeRequired": duration_iso(clip.duration_ms + (minutes or 0) * 60_000),
     }
+    if clip.learning_goal:
+        data["teaches"] = clip.learning_goal
+    if clip.audience:
+        data["audience"] = {"@type": "EducationalAudience", "educationalRole": clip.audience}
+    return data
+
+
+def discussion_minutes(sessions: tuple[Session, ...], clip_id: str) -> int | None:
+    """The minutes the editor's sessions give the talk right after the clip (the first one that
+    follows it with a discussion step with minutes), or None."""
+    for session in sessions:
+        for step, after in zip(session.steps, session.steps[1:]):
+            if isinstance(step, ClipStep) and step.clip_id == clip_id and isinstance(after, DiscussionStep) \
+                    and after.minutes:
+                return after.minutes
+    return None
 
 
 def _file_date(path: Path) -> str:
-    """The day an output was written (ISO 8601), for schema.org's uploadDate."""
+    """When an output was written, as an ISO 8601 date-time in UTC (schema.org's uploadDate)."""
     try:
         stamp = path.stat().st_mtime
     except OSError:
         stamp = 0
-    return datetime.datetime.fromtimestamp(stamp, datetime.UTC).date().isoformat()
+    return datetime.datetime.fromtimestamp(int(stamp), datetime.UTC).isoformat()
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -183,6 +205,7 @@ async def film_detail(request: Request) -> Response:
         "description": film.film.description or film.film.title, "thumbnailUrl": f"{base}{film.poster_url}",
         "contentUrl": f"{base}{film.video_url}", "inLanguage": film.film.language,
         "uploadDate": _file_date(request.app.state.settings.film_video(film.id)),
+        **({"duration": duration_iso(film.duration_ms)} if film.duration_ms else {}),
         "hasPart": [{"@type": "Clip", "name": c.clip.title, "startOffset": c.clip.start_ms / 1000,
                      "endOffset": c.clip.end_ms / 1000, "url": f"{base}/clips/{c.id}"} for c in film.clips],
     }
@@ -255,7 +278,7 @@ async def oembed(request: Request) -> Response:
 async def api_themes(request: Request) -> Response:
     snapshot, base = _snapshot(request), _base(request)
     return JSONResponse([{"id": t.id, "title": t.title, "description": t.description,
-                          "clip_count": len(snapshot.clips_of(t.id)), "url": f"{base}/themes/{t.id}"}
+                          "introduction": t.introduction, "clip_count": len(snapshot.clips_of(t.id)), "url": f"{base}/themes/{t.id}"}
                          for t in snapshot.themes])
 
 

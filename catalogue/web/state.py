@@ -74,6 +74,7 @@ class FilmView:
     clips: tuple[ClipView, ...]
     tracks: tuple[Track, ...]
     has_video: bool
+    duration_ms: int | None = None  # as probed; None when the film cannot be read
 
     @property
     def id(self) -> str:
@@ -98,6 +99,7 @@ class Snapshot:
     films: dict[str, FilmView]
     clips: dict[str, ClipView]
     stamp: Stamp = field(default=())
+    catalogue: Catalogue = field(default_factory=lambda: Catalogue((), ()))  # what sessions resolve against
 
     def clips_of(self, theme_id: str) -> list[ClipView]:
         return [c for c in self.clips.values() if theme_id in c.clip.themes]
@@ -123,13 +125,14 @@ def _track(film: Film, lang: str, url: str) -> Track:
                  source.made_by, source.reviewed)
 
 
-def _shown_size(settings: Settings, film: Film) -> tuple[int, int]:
-    """The clips' picture size (as cut: rotation applied, at most 1080p); 16:9 when unknown."""
+def _probed(settings: Settings, film: Film) -> tuple[tuple[int, int], int | None]:
+    """The clips' picture size (as cut: rotation applied, at most 1080p; 16:9 when unknown) and
+    the film's duration in ms (None when unknown)."""
     try:
-        video = probe_cached(film.video_path, settings.probe_dir, save=False).video
+        info = probe_cached(film.video_path, settings.probe_dir, save=False)
     except CatalogueError:
-        video = None
-    return target_size(*video.display_size) if video else (640, 360)
+        return (640, 360), None
+    return (target_size(*info.video.display_size) if info.video else (640, 360)), info.duration_ms
 
 
 def build_snapshot(settings: Settings, report: Report, catalogue: Catalogue,
@@ -139,7 +142,7 @@ def build_snapshot(settings: Settings, report: Report, catalogue: Catalogue,
     films: dict[str, FilmView] = {}
     for cutlist in catalogue.cutlists:
         film = cutlist.film
-        size = _shown_size(settings, film)
+        size, duration_ms = _probed(settings, film)
         views = []
         for clip in cutlist.clips:
             view = ClipView(clip, film, tuple(themes[t] for t in clip.themes if t in themes),
@@ -149,8 +152,8 @@ def build_snapshot(settings: Settings, report: Report, catalogue: Catalogue,
             views.append(view)
         films[film.id] = FilmView(film, tuple(sorted(views, key=lambda v: v.clip.start_ms)),
                                   _tracks(settings.film_vtt, "films", film.id, film),
-                                  settings.film_video(film.id).is_file())
-    return Snapshot(catalogue.themes, films, clips, stamp)
+                                  settings.film_video(film.id).is_file(), duration_ms)
+    return Snapshot(catalogue.themes, films, clips, stamp, catalogue)
 
 
 class CatalogueState:

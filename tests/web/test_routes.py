@@ -517,12 +517,12 @@ def test_clip_page_json_ld_is_a_video_object_part_of_the_film(client: TestClient
     [script] = parse(response.text).find_all("script", type="application/ld+json")
     assert "<grens>" not in script.text()  # nothing in it can end the element
     data = json_ld(parse(response.text))
-    assert data["@context"] == "https://schema.org" and data["@type"] == "VideoObject"
+    assert data["@context"] == "https://schema.org" and data["@type"] == ["VideoObject", "LearningResource"]
     assert data["name"] == TITLE
     assert data["description"] == "Over grenzen trekken."
     assert data["duration"] == "PT2.6S"
     assert data["inLanguage"] == "nl"
-    datetime.date.fromisoformat(data["uploadDate"])
+    assert datetime.datetime.fromisoformat(data["uploadDate"]).tzinfo is not None
     assert data["embedUrl"] == f"{BASE}/embed/tweede"
     for key, kind in (("thumbnailUrl", "image/jpeg"), ("contentUrl", "video/mp4")):
         media = client.get(local(data[key]))
@@ -741,7 +741,8 @@ def test_film_page_has_chapters_and_json_ld_with_clip_parts(client: TestClient) 
     assert data["description"] == "Een film over buddywerking." and data["inLanguage"] == "nl"
     assert data["contentUrl"] == f"{BASE}/media/films/testfilm.mp4"
     assert client.get(local(data["thumbnailUrl"])).status_code == 200
-    datetime.date.fromisoformat(data["uploadDate"])
+    assert datetime.datetime.fromisoformat(data["uploadDate"]).tzinfo is not None
+    assert data["duration"] == "PT12S"
     assert data["hasPart"] == [
         {"@type": "Clip", "name": "Eerste clip", "startOffset": 0.8, "endOffset": 3.2, "url": f"{BASE}/clips/eerste"},
         {"@type": "Clip", "name": TITLE, "startOffset": 3.8, "endOffset": 6.4, "url": f"{BASE}/clips/tweede"},
@@ -850,12 +851,12 @@ def test_api_themes(client: TestClient) -> None:
     assert [(t["id"], t["title"], t["clip_count"]) for t in themes] == [
         ("rekrutering", "Rekrutering", 2), ("omgaan-met-grenzen", "Omgaan met grenzen", 2)]
     for theme in themes:
-        assert set(theme) == {"id", "title", "description", "clip_count", "url"}
+        assert set(theme) == {"id", "title", "description", "introduction", "clip_count", "url"}
         assert client.get(local(theme["url"])).status_code == 200
 
 
 CLIP_FIELDS = {"id", "title", "description", "film", "themes", "speakers", "start_ms", "end_ms", "duration_ms",
-               "url", "embed_url", "video_url", "poster_url", "subtitles"}
+               "url", "embed_url", "video_url", "poster_url", "subtitles", "learning_goal", "questions", "audience"}
 
 
 def test_api_clips_have_stable_fields_and_absolute_urls_that_work(client: TestClient) -> None:
