@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from catalogue.cutlist_sessions import SessionDraft, check_sessions, read_sessions
 from catalogue.errors import CatalogueError, CutListError, Problem, TranscriptError
 from catalogue.model import Clip, Cue, CutList, Film, MediaInfo, Session, SubtitleSource, Theme
 from catalogue.subtitles import lint_cues, read_cues
@@ -19,11 +20,12 @@ MIN_CLIP_MS = 1000
 
 _FILM_KEYS = {"id": True, "title": True, "video": True, "language": True,
               "description": False, "credits": False, "subtitles": False}
-_THEME_KEYS = {"id": True, "title": True, "description": False}
+_THEME_KEYS = {"id": True, "title": True, "description": False, "introduction": False}
 _CLIP_KEYS = {"id": True, "title": True, "themes": True, "start": True, "end": True,
-              "description": False, "speakers": False, "poster": False}
+              "description": False, "speakers": False, "poster": False,
+              "learning_goal": False, "questions": False, "audience": False}
 _SUBTITLE_KEYS = {"file": True, "made_by": False, "reviewed": False}
-_TOP_KEYS = {"film", "theme", "clip"}
+_TOP_KEYS = {"film", "theme", "clip", "session"}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 Prober = Callable[[Path], MediaInfo]
@@ -56,6 +58,7 @@ class _Names:
     film_id: str
     theme_ids: tuple[str, ...]
     clips: tuple[_ClipNames, ...]
+    sessions: tuple[SessionDraft, ...] = ()
 
 
 @dataclass
@@ -122,6 +125,24 @@ class _Checker:
             self.error(where, key, "must be a list of strings")
             return ()
         return tuple(value)
+
+    def questions(self, data: dict[str, Any], key: str, where: str, prefix: str = "") -> tuple[str, ...]:
+        """A list of discussion questions: each a non-empty string, each problem named by its
+        1-based place (`questions[2]`)."""
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            self.error(where, prefix + key, f'must be a list of questions, ["…", "…"], not {type(value).__name__}')
+            return ()
+        found = []
+        for number, question in enumerate(value, start=1):
+            name = f"{prefix}{key}[{number}]"
+            if not isinstance(question, str):
+                self.error(where, name, f"must be a string, not {type(question).__name__}")
+            elif not question.strip():
+                self.error(where, name, "must not be empty")
+            else:
+                found.append(question.strip())
+        return tuple(found)
 
     def slug(self, data: dict[str, Any], where: str) -> str:
         value = self.text(data, "id", where)
@@ -191,14 +212,16 @@ def _check_one(path: Path, prober: Prober, report: Report) -> None:
         if key not in _TOP_KEYS:
             close = _closest(key, _TOP_KEYS)
             checker.error("cut list", key, "unknown table" + (f" (did you mean '{close}'?)" if close else
-                                                              "; allowed: [film], [[theme]], [[clip]]"))
+                                                              "; allowed: [film], [[theme]], [[clip]], "
+                                                              "[[session]]"))
     film, duration_ms = _check_film(checker, data["film"], prober) if "film" in data else (None, None)
     if film is None:
         checker.error("cut list", "film", "the [film] table is missing")
     film_id = film.id if film else ""
     themes = _check_themes(checker, data.get("theme", []))
     clips, clip_names = _check_clips(checker, data.get("clip", []), film_id, duration_ms)
-    report.names.append(_Names(path, film_id, tuple(theme.id for theme in themes), clip_names))
+    sessions = read_sessions(checker, data.get("session", []))
+    report.names.append(_Names(path, film_id, tuple(theme.id for theme in themes), clip_names, sessions))
     if film is None:
         return
     for lang, sub_path in film.subtitles.items():
@@ -302,7 +325,8 @@ def _check_themes(checker: _Checker, raw: object) -> tuple[Theme, ...]:
         where = _where("theme", entry, number)
         data = checker.table(entry, _THEME_KEYS, where)
         themes.append(Theme(id=checker.slug(data, where), title=checker.text(data, "title", where),
-                            description=checker.text(data, "description", where)))
+                            description=checker.text(data, "description", where),
+                            introduction=checker.text(data, "introduction", where).strip()))
     return tuple(themes)
 
 
@@ -324,6 +348,8 @@ def _check_clips(checker: _Checker, raw: object, film_id: str,
         start, end, poster = (checker.time(data, key, where) for key in ("start", "end", "poster"))
         title, description = (checker.text(data, key, where) for key in ("title", "description"))
         themes, speakers = (checker.strings(data, key, where) for key in ("themes", "speakers"))
+        learning_goal, audience = (checker.text(data, key, where).strip() for key in ("learning_goal", "audience"))
+        questions = checker.questions(data, "questions", where)
         names.append((where, clip_id, themes))
         if "themes" in data and not themes and isinstance(data["themes"], list):
             checker.error(where, "themes", "name at least one theme")
@@ -341,7 +367,8 @@ def _check_clips(checker: _Checker, raw: object, film_id: str,
         if start is None or end is None or start >= end:
             continue
         clips.append(Clip(id=clip_id, film_id=film_id, title=title, themes=themes, start_ms=start, end_ms=end,
-                          description=description, speakers=speakers, poster_ms=poster))
+                          description=description, speakers=speakers, poster_ms=poster,
+                          learning_goal=learning_goal, questions=questions, audience=audience))
     return clips, tuple(names)
 
 
@@ -359,7 +386,20 @@ def _warn_cut_through(checker: _Checker, clip: Clip, cues: Sequence[Cue], lang: 
 
 
 def _check_across(report: Report) -> None:
-    """Ids unique across the catalogue; every theme referenced is defined somewhere."""
+    """Ids unique across the catalogue; every theme referenced is defined somewhere; sessions play
+    clips of any cut list."""
+    _check_across_ids(report)
+    clips: dict[str, Clip] = {}
+    for cutlist in report.cutlists:
+        for clip in cutlist.clips:
+            clips.setdefault(clip.id, clip)
+    named = {clip_id for names in report.names for _, clip_id, _ in names.clips}
+    problems, sessions = check_sessions([draft for names in report.names for draft in names.sessions], clips, named)
+    report.errors += problems
+    report.cutlists[:] = [replace(cutlist, sessions=sessions.get(cutlist.path, ())) for cutlist in report.cutlists]
+
+
+def _check_across_ids(report: Report) -> None:
     seen_clips: dict[str, Path] = {}
     seen_films: dict[str, Path] = {}
     theme_ids: set[str] = set()
