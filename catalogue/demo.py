@@ -16,7 +16,7 @@ from pathlib import Path
 
 import ffmpeg
 
-from catalogue.demo_script import THEMES, DemoTheme, Line
+from catalogue.demo_script import THEMES, DemoTheme, Line, clip_teaching_toml, sessions_toml, theme_teaching_toml
 from catalogue.fsutil import atomic_path, write_text_atomic
 from catalogue.media import file_arg, run_ffmpeg
 from catalogue.model import Cue
@@ -118,7 +118,7 @@ def demo_cutlist(timeline: Timeline, video: str, subtitles: dict[str, str]) -> s
     ]
     for theme in THEMES:
         out += ["", "[[theme]]", f"id = {_toml(theme.id)}", f"title = {_toml(theme.title)}",
-                f"description = {_toml(theme.description)}"]
+                f"description = {_toml(theme.description)}", *theme_teaching_toml(theme.id)]
     for theme in THEMES:
         for clip in theme.clips:
             timed = [t for theme_id, clip_id, t in timeline.lines if clip_id == clip.id]
@@ -128,8 +128,8 @@ def demo_cutlist(timeline: Timeline, video: str, subtitles: dict[str, str]) -> s
                     f"start = {_toml(format_timecode(timed[0].start_ms - PAD_MS))}",
                     f"end = {_toml(format_timecode(timed[-1].end_ms + PAD_MS))}",
                     f"description = {_toml(clip.description)}",
-                    f"speakers = [{', '.join(_toml(s) for s in speakers)}]"]
-    return "\n".join(out) + "\n"
+                    f"speakers = [{', '.join(_toml(s) for s in speakers)}]", *clip_teaching_toml(clip.id)]
+    return "\n".join(out + sessions_toml()) + "\n"
 
 
 def find_font() -> str | None:
