@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from catalogue.search import SearchIndex
 from catalogue.settings import Settings
 from catalogue.timecode import format_clock
-from catalogue.web import routes
+from catalogue.web import oembed, routes, session_pages
 from catalogue.web.packs import routes as pack_routes
 from catalogue.web.presenter import routes as presenter_routes
 from catalogue.web.state import CatalogueState
@@ -94,18 +94,23 @@ def create_app(settings: Settings) -> Starlette:
     templates = Jinja2Templates(directory=str(settings.templates_dir))
     templates.env.filters["clock"] = format_clock
     templates.env.globals["duration_iso"] = routes.duration_iso
+    templates.env.globals["moment_span"] = routes.moment_span
     app = Starlette(
         routes=[
             Route("/", routes.index, name="index"),
             *presenter_routes,  # presenter mode, the session and theme embeds
             *pack_routes,  # lesson-pack downloads
+            Route("/sessions", session_pages.session_list, name="session_list"),
+            Route("/sessions/new", session_pages.session_new, name="session_new"),
+            Route("/sessions/{session_id}", session_pages.session_detail, name="session_detail"),
+            Route("/themes/{theme_id}/session", session_pages.theme_session_detail, name="theme_session_detail"),
             Route("/themes/{theme_id}", routes.theme_detail, name="theme_detail"),
             Route("/clips/{clip_id}", routes.clip_detail, name="clip_detail"),
             Route("/clips/{clip_id}/transcript.txt", routes.clip_transcript, name="clip_transcript"),
             Route("/films/{film_id}", routes.film_detail, name="film_detail"),
             Route("/search", routes.search_page, name="search_page"),
             Route("/embed/{clip_id}", routes.embed, name="embed"),
-            Route("/oembed", routes.oembed, name="oembed"),
+            Route("/oembed", oembed.oembed, name="oembed"),
             Route("/api/themes", routes.api_themes, name="api_themes"),
             Route("/api/clips", routes.api_clips, name="api_clips"),
             Route("/api/clips/{clip_id}", routes.api_clip, name="api_clip"),

@@ -68,6 +68,16 @@ def _seconds(value: str | None, default: float | None = None) -> float | None:
     return float(value)
 
 
+MOMENT_LEAD_MS, MOMENT_MIN_MS = 5_000, 30_000
+
+
+def moment_span(start_ms: int, end_ms: int, clip_ms: int) -> tuple[int, int]:
+    """The part of a clip (clip time, ms) that a search moment adds to a session: from 5 s before
+    the moment to its end, at least 30 s long, within the clip."""
+    start = max(0, min(start_ms - MOMENT_LEAD_MS, clip_ms - 1000))
+    return start, min(clip_ms, max(end_ms, start + MOMENT_MIN_MS))
+
+
 def json_ld(data: dict[str, Any]) -> Markup:
     """JSON for a <script type="application/ld+json">: nothing in it can close the element."""
     text = json.dumps(data, ensure_ascii=False)
@@ -248,31 +258,6 @@ async def embed(request: Request) -> Response:
 
 
 # --- protocols and API ------------------------------------------------------------------------
-
-
-async def oembed(request: Request) -> Response:
-    if request.query_params.get("format", "json") != "json":
-        return JSONResponse({"error": "Alleen format=json wordt ondersteund."}, status_code=501)
-    url = request.query_params.get("url", "")
-    match = re.fullmatch(r"/(?:clips|embed)/([a-z0-9]+(?:-[a-z0-9]+)*)/?", urlsplit(url).path)
-    view = _snapshot(request).clips.get(match.group(1)) if match else None
-    if view is None or urlsplit(url).netloc not in ("", request.url.netloc):
-        raise HTTPException(404, "Geen clip op deze URL.")
-    # the clip's own shape, 640 wide (a portrait clip is as tall as a landscape one is wide)
-    shown_w, shown_h = view.size
-    width, height = (EMBED_WIDTH, round(EMBED_WIDTH * shown_h / shown_w)) if shown_w >= shown_h else \
-        (round(EMBED_WIDTH * shown_w / shown_h), EMBED_WIDTH)
-    max_w, max_h = _seconds(request.query_params.get("maxwidth")), _seconds(request.query_params.get("maxheight"))
-    scale = min([1.0, *(m / d for m, d in ((max_w, width), (max_h, height)) if m)])
-    width, height = max(1, int(width * scale)), max(1, int(height * scale))
-    base = _base(request)
-    code = embed_code(base, view, None, None, True, size=(width, height))
-    data = {"version": "1.0", "type": "video", "provider_name": PROVIDER, "provider_url": f"{base}/",
-            "title": view.clip.title, "html": code, "width": width, "height": height}
-    if view.has_poster:  # the poster has the clip's size
-        data |= {"thumbnail_url": f"{base}{view.poster_url}", "thumbnail_width": view.size[0],
-                 "thumbnail_height": view.size[1]}
-    return JSONResponse(data)
 
 
 async def api_themes(request: Request) -> Response:

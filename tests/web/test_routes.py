@@ -832,7 +832,7 @@ def test_oembed_accepts_the_embed_url_too(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("url", ["", f"{BASE}/clips/bestaat-niet", "http://elders.example/clips/tweede",
-                                 f"{BASE}/themes/rekrutering", "javascript:alert(1)", f"{BASE}/clips/../clips/tweede"])
+                                 f"{BASE}/films/testfilm", "javascript:alert(1)", f"{BASE}/clips/../clips/tweede"])
 def test_oembed_unknown_url_is_404(client: TestClient, url: str) -> None:
     response = client.get("/oembed", params={"url": url})
     assert response.status_code == 404 and "error" in response.json()
