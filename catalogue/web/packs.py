@@ -1,8 +1,75 @@
-"""The site's lesson-pack downloads: `/packs/themes/<id>.zip`, `/packs/sessions/<id>.zip`,
-`/packs/sessions/new.zip?<query>`. (Being built: issue 12.)"""
+"""The site's lesson-pack downloads: `/packs/themes/<id>.zip`, `/packs/sessions/<id>.zip` and
+`/packs/sessions/new.zip?<query>` (a session defined by its URL). Each pack is built on the first request
+into the state folder's cache and served from there while its inputs are unchanged. guide.pdf only when
+the server has a Chromium to print it: the site does not need one."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-routes: list[Route] = []
+from catalogue.cutlist import Catalogue
+from catalogue.errors import CatalogueError
+from catalogue.pack import PackError, PackTarget, cached_pack, plan_pack, resolve_target, target_from_query
+from catalogue.pack_pdf import PdfError, find_chromium
+from catalogue.settings import Settings
+
+
+def _catalogue(request: Request) -> Catalogue:
+    return request.app.state.catalogue.snapshot().catalogue  # type: ignore[no-any-return]
+
+
+def build_cached(settings: Settings, catalogue: Catalogue, target: PackTarget) -> Path:
+    """The cached pack of `target`, with guide.pdf when a Chromium is here and prints; without it otherwise."""
+    engine = find_chromium() or ""
+    try:
+        return cached_pack(settings, plan_pack(settings, catalogue, target, pdf_engine=engine))
+    except PdfError:
+        if not engine:
+            raise
+        return cached_pack(settings, plan_pack(settings, catalogue, target))
+
+
+async def _serve(request: Request, target: PackTarget) -> Response:
+    settings = request.app.state.settings
+    try:
+        path = await run_in_threadpool(build_cached, settings, _catalogue(request), target)
+    except PackError as exc:  # a clip not built yet: the server's state, not the visitor's mistake
+        raise HTTPException(503, f"Deze lesmap kan nu niet gemaakt worden ({exc}).") from None
+    return FileResponse(path, media_type="application/zip", filename=f"{target.stem}.zip",
+                        headers={"cache-control": "no-cache"})
+
+
+def _target(request: Request, spec: str) -> PackTarget:
+    try:
+        return resolve_target(_catalogue(request), spec)
+    except CatalogueError:
+        raise HTTPException(404, "Deze lesmap bestaat niet.") from None
+
+
+async def theme_pack(request: Request) -> Response:
+    return await _serve(request, _target(request, f"theme:{request.path_params['theme_id']}"))
+
+
+async def session_pack(request: Request) -> Response:
+    return await _serve(request, _target(request, f"session:{request.path_params['session_id']}"))
+
+
+async def new_session_pack(request: Request) -> Response:
+    try:
+        target = target_from_query(_catalogue(request), request.url.query)
+    except CatalogueError as exc:
+        raise HTTPException(400, f"Deze sessie klopt niet: {exc}") from None
+    return await _serve(request, target)
+
+
+routes: list[Route] = [
+    Route("/packs/themes/{theme_id}.zip", theme_pack, name="pack_theme"),
+    Route("/packs/sessions/new.zip", new_session_pack, name="pack_session_new"),
+    Route("/packs/sessions/{session_id}.zip", session_pack, name="pack_session"),
+]
