@@ -269,3 +269,12 @@ def test_demo_has_a_premiere_and_a_session_per_theme(demo_report: Report) -> Non
     assert ClipStep("nabijheid-en-afstand", 12900, None) in grenzen
     for s in sessions.values():
         assert "Demo" in s.description
+
+
+def test_check_cutlists_reads_steps_written_inline(small_catalogue: MakeCatalogue,
+                                                   check: Callable[..., Report]) -> None:
+    inline = '\n[[session]]\nid = "kort"\ntitle = "Kort"\nstep = [{ clip = "eerste", end = 2 }, ' \
+             '{ questions = ["Wat?"], minutes = 10 }]\n'
+    report = check(small_catalogue(DEFAULT_CLIPS + inline))
+    assert report.errors == []
+    assert report.catalogue().sessions[0].steps == (ClipStep("eerste", None, 2000), DiscussionStep(("Wat?",), 10))
