@@ -26,11 +26,11 @@
   // --- the query string: the same as catalogue.sessions.session_query writes ---
   // t=title, o=description, a=audience, one s= a step: c.<clip>[~start-end] (seconds of clip time) or
   // d.<minutes>.<title>|<question>|… (backslash escapes | and \); urlencoded like Python's
-  // urlencode(safe="?,:!/"), so the server's links and the builder's are the same text.
+  // urlencode(safe=",:!/"), so the server's links and the builder's are the same text.
   function quotePlus(text) {
     return encodeURIComponent(text)
       .replace(/[*'()]/g, function (c) { return "%" + c.charCodeAt(0).toString(16).toUpperCase(); })
-      .replace(/%20/g, "+").replace(/%3F/g, "?").replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%2F/g, "/");
+      .replace(/%20/g, "+").replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%2F/g, "/");
   }
   function seconds(ms) {
     if (ms === null || ms === undefined) { return ""; }
