@@ -120,7 +120,7 @@ def target_from_query(catalogue: Catalogue, query: str) -> PackTarget:
 
 def _target_from_url(catalogue: Catalogue, url: str) -> PackTarget:
     parts = urlsplit(url)
-    path = parts.path.rstrip("/").removesuffix("/present")
+    path = parts.path.rstrip("/").removesuffix("/present").removesuffix("/session")  # presenter, theme-as-session
     segments = path.split("/")
     if path.endswith("/sessions/new") or (not path and parts.query):
         return target_from_query(catalogue, parts.query)

@@ -257,6 +257,14 @@ def test_pack_index_carries_the_session_with_inline_cues(session_zip: Path) -> N
     assert not re.search(r'(?:src|href)="(?:[a-z]+:)?//', html)  # nothing from a network
 
 
+def test_pack_lang_picks_the_captions_a_clip_starts_with(site: Settings) -> None:
+    plan = plan_pack(site, load(site), resolve_target(load(site), "les"), lang="en")
+    index = next(e for e in plan.entries if e.name == "index.html").data.decode()
+    data = json.loads(index.split('id="session-data">')[1].split("</script>")[0])
+    assert [(t["lang"], t["default"]) for t in data["steps"][0]["tracks"]] == [("nl", False), ("en", True)]
+    assert "in het Engels" in next(e for e in plan.entries if e.name == "README.txt").data.decode()
+
+
 def test_pack_transcripts_are_plain_text(session_zip: Path) -> None:
     with zipfile.ZipFile(session_zip) as archive:
         dutch = read_text(archive, "transcripts/een.nl.txt")
@@ -280,6 +288,10 @@ def test_pack_of_a_theme_and_of_a_url_session(site: Settings) -> None:
         resolve_target(catalogue, "les").session.steps
     assert resolve_target(catalogue, "https://example.org/themes/grenzen").stem == "theme-grenzen"
     assert resolve_target(catalogue, "https://example.org/sessions/les/present").stem == "session-les"
+    assert resolve_target(catalogue, "/themes/grenzen/session").stem == "theme-grenzen"
+    assert resolve_target(catalogue, f"/sessions/new/present?{query}").session == url.session
+    with pytest.raises(PackError, match="not a session or theme URL"):
+        resolve_target(catalogue, "https://example.org/clips/een")
 
 
 # --- the CLI's errors: exit 1, a message, no traceback -------------------------------------------------
