@@ -5,8 +5,9 @@
 //     "duration", "tracks": [{"lang", "label", "kind"?, "default"?, "src" | "cues": [[start, end, text]]}],
 //     "questions", "learning_goal"}, {"kind": "discussion", "title", "questions", "minutes"}]}
 // (times in seconds of the clip's own file) and builds its screen inside #session-player, made at the
-// end of <body> when the page has none. data-mode="presenter" (the default: a title card first, keys,
-// no video controls) or "embed" (video controls, no keys, starts at the first step).
+// end of <body> when the page has none. Its data-mode is "presenter" (the default: a title card first,
+// keys, no video controls) or "embed" (video controls, no keys, starts at the first step); data-back,
+// when set, is the page a "Sluiten" link goes back to.
 // A track with `cues` is added with addTextTrack + VTTCue, so captions show over file://, where
 // Chromium refuses <track> files; a track with `src` becomes a <track> element.
 // window.sessionPlayer = {go, next, previous, index(), video()} for the pages and tests that drive it.
@@ -74,7 +75,7 @@
   root.textContent = "";  // whatever the page showed without JavaScript
   var stage = el("div", "sp-stage");
   var bar = el("div", "sp-bar");
-  var heading = el(presenter ? "h1" : "p", "sp-session-title", session.title || "Sessie");
+  var heading = el("h1", "sp-session-title", session.title || "Sessie");
   var counter = el("p", "sp-counter");
   var upNext = el("p", "sp-next");
   upNext.id = "sp-next";
@@ -88,6 +89,12 @@
   }
   if (document.fullscreenEnabled) {
     controls.append(button("Volledig scherm", "sp-fullscreen", toggleFullscreen));
+  }
+  var back = root.getAttribute("data-back");  // the session's page on the site (none in a pack)
+  if (back) {
+    var close = el("a", "sp-back", "Sluiten");
+    close.href = back;
+    controls.append(close);
   }
   var info = el("div", "sp-info");
   info.append(heading, counter, upNext);
