@@ -97,7 +97,7 @@ async def presenter_new(request: Request) -> Response:
 
 async def presenter_theme(request: Request) -> Response:
     theme_id = request.path_params["theme_id"]
-    return _render(request, "presenter.html", _theme(request), f"/themes/{theme_id}")
+    return _render(request, "presenter.html", _theme(request), f"/themes/{theme_id}/session")
 
 
 # --- embeds: /embed/ pages may be framed (see app.security_headers) ---------------------------------

@@ -153,6 +153,7 @@ def test_presenter_plays_the_cut_lists_session(client: TestClient) -> None:
          "src": "/transcripts/clips/welkom.en.vtt"}]
     assert talk == {"kind": "discussion", "title": "Praat erover", "minutes": 5,
                     "questions": ["Wat herken je?", "Wat doe jij morgen anders?"]}
+    assert client.get(data["back"]).status_code == 200
     for step in (first, last):  # every URL the page names is served
         for url in (step["src"], step["poster"], *(t["src"] for t in step["tracks"])):
             assert client.get(url).status_code == 200, url
@@ -160,12 +161,13 @@ def test_presenter_plays_the_cut_lists_session(client: TestClient) -> None:
 
 def test_presenter_of_a_theme_plays_its_clips_in_film_order_with_their_questions(client: TestClient) -> None:
     data = session_json(client.get("/themes/rekrutering/present").text)
-    assert data["title"] == "Rekrutering" and data["back"] == "/themes/rekrutering"
+    assert data["title"] == "Rekrutering" and data["back"] == "/themes/rekrutering/session"
     assert data["description"] == "Begin met de vraag hoe jij ooit vrijwilliger werd."
     assert [k for k, _ in _kinds(data)] == ["clip", "clip", "discussion"]
     assert [s["id"] for s in data["steps"] if s["kind"] == "clip"] == ["welkom", "vrijwilligers"]
     assert data["steps"][2]["questions"] == QUESTIONS
     assert data["steps"][1]["learning_goal"] == "Je weet waar je vrijwilligers vindt."
+    assert client.get(data["back"]).status_code == 200
 
 
 def test_presenter_of_a_url_session_round_trips_its_text(client: TestClient) -> None:
