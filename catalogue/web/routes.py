@@ -164,7 +164,10 @@ async def theme_detail(request: Request) -> Response:
     theme = snapshot.theme(request.path_params["theme_id"])
     if theme is None:
         raise HTTPException(404, "Dit thema bestaat niet.")
-    return _render(request, "theme_detail.html", {"theme": theme, "clips": snapshot.clips_of(theme.id)})
+    base = _base(request)
+    oembed_url = f"{base}/oembed?" + urlencode({"url": f"{base}/themes/{theme.id}", "format": "json"})
+    return _render(request, "theme_detail.html", {"theme": theme, "clips": snapshot.clips_of(theme.id),
+                                                  "oembed_url": oembed_url})
 
 
 async def clip_detail(request: Request) -> Response:

@@ -305,7 +305,8 @@ def test_oembed_unknown_session_or_theme_is_404(client: TestClient, url: str) ->
     assert response.status_code == 404 and "error" in response.json()
 
 
-def test_session_pages_have_oembed_discovery(client: TestClient) -> None:
-    page = _page(client, "/sessions/studiedag")
-    link = page.find("link", rel="alternate", type="application/json+oembed")
-    assert client.get(local(link.attrs["href"])).json()["title"] == "Studiedag: grenzen"
+@pytest.mark.parametrize(("url", "title"), [("/sessions/studiedag", "Studiedag: grenzen"), ("/themes/grenzen", "Grenzen"),
+                                            ("/themes/werving/session", "Werving")])
+def test_session_and_theme_pages_have_oembed_discovery(client: TestClient, url: str, title: str) -> None:
+    link = _page(client, url).find("link", rel="alternate", type="application/json+oembed")
+    assert client.get(local(link.attrs["href"])).json()["title"] == title
