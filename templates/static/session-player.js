@@ -31,6 +31,7 @@
   var muted = false;
   var volume = 1;
   var captionsOn = true;
+  var shownTrack = 0;  // which of the current clip's tracks shows: the one marked default, else the first
   var resumeAfterBlack = false;
 
   // --- building blocks ---------------------------------------------------------------------------
@@ -71,7 +72,7 @@
 
   // --- the frame: stage, bar, black screen, live region ----------------------------------------
 
-  root.classList.add("session-player", presenter ? "sp-presenter" : "sp-embed");
+  root.className = "session-player " + (presenter ? "sp-presenter" : "sp-embed");  // no more fallback
   root.textContent = "";  // whatever the page showed without JavaScript
   var stage = el("div", "sp-stage");
   var bar = el("div", "sp-bar");
@@ -224,6 +225,7 @@
       go(index + 1, true);
     }
     v.addEventListener("loadedmetadata", function () {
+      showCaptions(v);  // again: Chromium picks a track of the browser's language by itself meanwhile
       if (start > 0 && Math.abs(v.currentTime - start) > 0.25) { v.currentTime = start; }
     });
     v.addEventListener("timeupdate", function () {
@@ -251,25 +253,29 @@
   }
 
   function addTracks(v, tracks) {
-    var shown = tracks.findIndex(function (t) { return t["default"]; });
-    if (shown < 0) { shown = 0; }
-    tracks.forEach(function (t, i) {
+    tracks.forEach(function (t) {
       var kind = t.kind || "subtitles";
-      var mode = captionsOn && i === shown ? "showing" : "disabled";
       if (Array.isArray(t.cues)) {
         var track = v.addTextTrack(kind, t.label || t.lang, t.lang || "");
         t.cues.forEach(function (c) { track.addCue(new VTTCue(Number(c[0]), Number(c[1]), String(c[2]))); });
-        track.mode = mode;
       } else if (t.src) {
         var element = document.createElement("track");
         element.kind = kind;
         element.src = t.src;
         element.srclang = t.lang || "";
         element.label = t.label || t.lang || "";
-        if (i === shown) { element["default"] = true; }
+        element["default"] = !!t["default"];
         v.append(element);
-        element.track.mode = mode;
       }
+    });
+    shownTrack = Math.max(0, tracks.findIndex(function (t) { return t["default"]; }));
+    showCaptions(v);
+  }
+
+  // the step's default track showing (while captions are on), every other one off
+  function showCaptions(v) {
+    Array.prototype.forEach.call(v.textTracks, function (track, i) {
+      track.mode = captionsOn && i === shownTrack ? "showing" : "disabled";
     });
   }
 
@@ -355,11 +361,7 @@
 
   function toggleCaptions() {
     captionsOn = !captionsOn;
-    if (!video) { return; }
-    var tracks = Array.prototype.filter.call(video.textTracks, function (t) { return t.kind !== "chapters"; });
-    var elements = video.querySelectorAll("track");
-    var shown = Math.max(0, Array.prototype.findIndex.call(elements, function (e) { return e["default"]; }));
-    tracks.forEach(function (t, i) { t.mode = captionsOn && i === shown ? "showing" : "disabled"; });
+    if (video) { showCaptions(video); }
   }
 
   // --- keys (presenter mode): presenter clickers send Page Down / Page Up, some send B or . -------

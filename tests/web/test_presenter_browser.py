@@ -90,7 +90,8 @@ class Tab:
 
 @pytest.fixture
 def tab(browser: Any, base: str) -> Iterator[Tab]:
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="nl-BE")
+    # a browser in English: the Dutch captions must show all the same, and only they
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="en-US")
     context.set_default_timeout(WAIT_MS)
     try:
         yield Tab(context.new_page(), base)
@@ -101,6 +102,8 @@ def tab(browser: Any, base: str) -> Iterator[Tab]:
 def _active_cue(tab: Tab) -> str:
     tab.wait("v && v.textTracks.length && v.textTracks[0].mode === 'showing' && v.textTracks[0].activeCues"
              " && v.textTracks[0].activeCues.length > 0")
+    shown = tab.video("return Array.from(v.textTracks).filter(t => t.mode === 'showing').map(t => t.language);")
+    assert shown == ["nl"], shown
     return str(tab.video("const t = v.textTracks[0]; return t.language + ': ' + t.activeCues[0].text;"))
 
 
