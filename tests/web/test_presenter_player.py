@@ -199,3 +199,22 @@ def test_embed_plays_on_into_a_discussion_card_then_the_next_clip(page: Any, fol
     _wait(page, "p.dataset.step === '2' && v && !v.paused && v.currentTime >= 1.0")
     assert _video(page, "return v.muted;") is True  # muted stays muted from clip to clip
     assert page.errors == []
+
+
+def test_discussion_timer_counts_down_to_time_up(page: Any, folder: Path) -> None:
+    page.clock.install()  # the page's clock, moved on by the test: no two-minute wait
+    page.goto((folder / "index.html").as_uri())
+    page.evaluate("window.sessionPlayer.go(1)")
+    _wait(page, "p.dataset.kind === 'discussion'")
+    assert page.locator(".sp-timer").inner_text() == "2:00"
+    assert page.locator(".sp-timer-label").inner_text() == "Nog"
+    page.clock.run_for("01:30")
+    assert page.locator(".sp-timer").inner_text() == "0:30"
+    page.clock.run_for("00:31")
+    assert page.locator(".sp-timer").inner_text() == "0:00"
+    assert page.locator(".sp-timer-label").inner_text() == "Tijd is om"
+    assert "sp-time-up" in (page.locator("#session-player").get_attribute("class") or "")
+    page.keyboard.press("PageUp")  # leaving the step stops its timer and clears the state
+    _wait(page, "p.dataset.kind === 'clip'")
+    assert "sp-time-up" not in (page.locator("#session-player").get_attribute("class") or "")
+    assert page.errors == []
