@@ -201,6 +201,16 @@ def test_pack_is_byte_identical_when_made_again(site: Settings, session_zip: Pat
     assert again.read_bytes() == session_zip.read_bytes()
 
 
+@needs_chromium
+def test_pack_is_byte_identical_from_a_copy_of_the_root(site: Settings, session_zip: Path, tmp_path: Path) -> None:
+    """Another folder, other mtimes: nothing of where or when it was made is in the zip."""
+    copy = Settings(tmp_path / "elsewhere" / "root")
+    shutil.copytree(site.root, copy.root, ignore=shutil.ignore_patterns("packs", "build"))
+    result = run(copy, "les")
+    assert result.exit_code == 0 and "Wrote" in result.output, result.output
+    assert (copy.media_dir / "packs" / "session-les.zip").read_bytes() == session_zip.read_bytes()
+
+
 def test_pack_rerun_rewrites_nothing_until_an_input_changes(site: Settings, session_zip: Path) -> None:
     before = session_zip.stat().st_mtime_ns, session_zip.read_bytes()
     again = run(site, "les", *([] if find_chromium() else ["--no-pdf"]))
