@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,7 @@ from starlette.testclient import TestClient
 from catalogue.cli import cli
 from catalogue.cutlist import Catalogue, check_cutlists
 from catalogue.media import ffmpeg_exe
-from catalogue.pack import PackError, check_name, plan_pack, resolve_target
+from catalogue.pack import CACHE_GRACE_S, PackError, check_name, plan_pack, prune_cache, resolve_target
 from catalogue.pack_pdf import find_chromium, normalise_pdf
 from catalogue.probecache import probe_cached
 from catalogue.sessions import session_query
@@ -412,3 +413,15 @@ def test_site_builds_one_pack_for_concurrent_requests(site: Settings, tmp_path: 
     assert [p.name for p in folder.iterdir()] == [paths[0].name]  # no partial file left
     with zipfile.ZipFile(paths[0]) as archive:
         assert archive.testzip() is None and "guide.pdf" not in archive.namelist()
+
+
+def test_site_cache_keeps_the_most_recently_used_packs(tmp_path: Path) -> None:
+    old = time.time() - CACHE_GRACE_S - 100
+    packs = [tmp_path / f"{n:02d}.zip" for n in range(8)]
+    for age, pack in enumerate(packs):
+        pack.write_bytes(b"zip")
+        os.utime(pack, (old - age, old - age))  # 00 the most recent, 07 the least
+    young = tmp_path / "young.zip"
+    young.write_bytes(b"zip")  # may still be streaming: never pruned
+    prune_cache(tmp_path, keep=packs[7], size=3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["00.zip", "01.zip", "07.zip", "young.zip"]
