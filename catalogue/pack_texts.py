@@ -55,6 +55,14 @@ class PackStep:
         return self.end_ms - self.start_ms
 
     @property
+    def film_start_ms(self) -> int:
+        return self.clip.start_ms + self.start_ms if self.clip else 0
+
+    @property
+    def film_end_ms(self) -> int:
+        return self.clip.start_ms + self.end_ms if self.clip else 0
+
+    @property
     def whole_clip(self) -> bool:
         return self.clip is not None and self.start_ms == 0 and self.end_ms == self.clip.duration_ms
 

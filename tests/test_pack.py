@@ -243,7 +243,8 @@ def test_pack_guide_pdf_has_every_question_and_learning_goal(session_zip: Path, 
     text = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
                                    text=True, check=True).stdout.split())
     for expected in (*QUESTIONS_EEN, *QUESTIONS_TWEE, *DISCUSSION, "Les over grenzen",
-                     "Je weet wat een buddy doet.", "Een buddy vinden", "Notities", "Fragment 0:01–0:04"):
+                     "Je weet wat een buddy doet.", "Een buddy vinden", "Notities", "Fragment 0:01–0:04",
+                     "in de film “Testfilm” 0:07–0:10"):
         assert expected in text, f"{expected!r} not in the PDF's text: {text[:600]}"
 
 
