@@ -5,6 +5,7 @@ teaching metadata, a ready-made session; cut in-process."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import os
@@ -386,6 +387,20 @@ def test_site_serves_session_and_url_session_packs(client: TestClient, site: Set
     assert url.status_code == 200 and 'filename="session-url-' in url.headers["content-disposition"]
     with zipfile.ZipFile(io.BytesIO(url.content)) as from_url, zipfile.ZipFile(io.BytesIO(response.content)) as named:
         assert session_data(from_url)["steps"] == session_data(named)["steps"]
+
+
+@pytest.mark.parametrize("page", ["/sessions/les", "/themes/grenzen/session", "URL"])
+def test_site_session_pages_download_button_gets_the_pack(client: TestClient, site: Settings, page: str) -> None:
+    if page == "URL":
+        page = f"/sessions/new?{session_query(resolve_target(load(site), 'les').session)}"
+    response = client.get(page)
+    assert response.status_code == 200
+    links = [html.unescape(link) for link in re.findall(r'href="(/packs/[^"]+)"', response.text)]
+    assert len(links) == 1, links
+    download = client.get(links[0])
+    assert download.status_code == 200 and download.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(download.content)) as archive:
+        assert [s["kind"] for s in session_data(archive)["steps"]][0] == "clip"  # type: ignore[index]
 
 
 @pytest.mark.parametrize(("path", "status"), [("/packs/themes/bestaat-niet.zip", 404),
