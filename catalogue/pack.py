@@ -145,13 +145,12 @@ def pack_steps(settings: Settings, catalogue: Catalogue, session: Session) -> tu
     """The session's steps with their clips' built captions; PackError naming a clip not built."""
     films = {cutlist.film.id: cutlist.film for cutlist in catalogue.cutlists}
     steps = []
-    for number, step in enumerate(resolve(session, catalogue), start=1):
+    for step in resolve(session, catalogue):
         if step.clip is None:
-            steps.append(PackStep("discussion", step.title, tuple(step.questions), minutes=step.minutes))
+            steps.append(PackStep.of(step))
             continue
         film = films[step.clip.film_id]
-        steps.append(PackStep("clip", step.clip.title, tuple(step.questions), step.clip, film,
-                              step.start_ms, step.end_ms, tracks=_tracks(settings, film, step.clip.id, number)))
+        steps.append(PackStep.of(step, film, _tracks(settings, film, step.clip.id, step.number)))
     return tuple(steps)
 
 

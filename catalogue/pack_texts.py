@@ -4,18 +4,18 @@ the transcripts. Pure: steps in, text out (the pack's files are gathered in cata
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from catalogue.model import Clip, Cue, Film
+from catalogue.sessions import ResolvedStep, total_duration_ms
 from catalogue.timecode import format_clock
 from catalogue.web.state import LANGUAGE_NAMES, MACHINE_MADE_LABEL
 
 MACHINE_MADE_NOTICE = "Automatisch gegenereerd, nog niet nagekeken"
-DISCUSSION_TITLE = "Bespreking"
 
 
 @dataclass(frozen=True)
@@ -37,34 +37,16 @@ class PackTrack:
 
 
 @dataclass(frozen=True)
-class PackStep:
-    """One step of the session as the pack shows it; times in ms of clip time."""
+class PackStep(ResolvedStep):
+    """A resolved step (catalogue.sessions) with what the pack carries of its clip: the film it is from
+    and its captions in every language, the film's language first."""
 
-    kind: str  # "clip" or "discussion"
-    title: str
-    questions: tuple[str, ...]
-    clip: Clip | None = None
     film: Film | None = None
-    start_ms: int = 0
-    end_ms: int = 0
-    minutes: int | None = None
-    tracks: tuple[PackTrack, ...] = ()  # the film's language first
+    tracks: tuple[PackTrack, ...] = ()
 
-    @property
-    def duration_ms(self) -> int:
-        return self.end_ms - self.start_ms
-
-    @property
-    def film_start_ms(self) -> int:
-        return self.clip.start_ms + self.start_ms if self.clip else 0
-
-    @property
-    def film_end_ms(self) -> int:
-        return self.clip.start_ms + self.end_ms if self.clip else 0
-
-    @property
-    def whole_clip(self) -> bool:
-        return self.clip is not None and self.start_ms == 0 and self.end_ms == self.clip.duration_ms
+    @classmethod
+    def of(cls, step: ResolvedStep, film: Film | None = None, tracks: tuple[PackTrack, ...] = ()) -> PackStep:
+        return cls(**{f.name: getattr(step, f.name) for f in fields(ResolvedStep)}, film=film, tracks=tracks)
 
 
 @dataclass(frozen=True)
@@ -83,7 +65,7 @@ class PackSession:
     @property
     def total_ms(self) -> int:
         """Running time: the clips plus the suggested minutes of the discussions."""
-        return sum(step.duration_ms if step.clip else (step.minutes or 0) * 60_000 for step in self.steps)
+        return total_duration_ms(self.steps)
 
 
 def clip_file(clip_id: str) -> str:
@@ -107,14 +89,14 @@ def session_data(session: PackSession, with_poster: set[str]) -> dict[str, Any]:
     steps: list[dict[str, Any]] = []
     for step in session.steps:
         if step.clip is None:
-            steps.append({"kind": "discussion", "title": step.title or DISCUSSION_TITLE,
+            steps.append({"kind": "discussion", "title": step.title,
                           "questions": list(step.questions), "minutes": step.minutes})
             continue
         clip = step.clip
         default = next((t.lang for t in step.tracks if t.lang == session.default_lang),
                        step.tracks[0].lang if step.tracks else "")
         steps.append({
-            "kind": "clip", "id": clip.id, "title": step.title or clip.title, "src": clip_file(clip.id),
+            "kind": "clip", "id": clip.id, "title": step.title, "src": clip_file(clip.id),
             "poster": poster_file(clip.id) if clip.id in with_poster else "",
             "start": step.start_ms / 1000, "end": step.end_ms / 1000, "duration": step.duration_ms / 1000,
             "tracks": [{"lang": t.lang, "label": t.label, "default": t.lang == default,
@@ -160,7 +142,7 @@ class PackTemplates:
         self.env.filters["minutes"] = minutes_text
         self.env.filters["language"] = lambda lang: LANGUAGE_NAMES.get(lang, lang)
         self.env.globals.update(clip_file=clip_file, poster_file=poster_file, caption_file=caption_file,
-                                transcript_file=transcript_file, DISCUSSION_TITLE=DISCUSSION_TITLE)
+                                transcript_file=transcript_file)
 
     def render(self, name: str, session: PackSession, **context: Any) -> str:
         return self.env.get_template(name).render(session=session, **context)
