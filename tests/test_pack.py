@@ -17,6 +17,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner, Result
@@ -25,7 +26,8 @@ from starlette.testclient import TestClient
 from catalogue.cli import cli
 from catalogue.cutlist import Catalogue, check_cutlists
 from catalogue.media import ffmpeg_exe
-from catalogue.pack import CACHE_GRACE_S, PackError, check_name, plan_pack, prune_cache, resolve_target
+from catalogue.pack import (CACHE_GRACE_S, PackError, check_name, plan_pack, prune_cache, resolve_target,
+                            target_from_query)
 from catalogue.pack_pdf import find_chromium, normalise_pdf
 from catalogue.probecache import probe_cached
 from catalogue.sessions import session_query
@@ -276,6 +278,18 @@ def test_pack_lang_picks_the_captions_a_clip_starts_with(site: Settings) -> None
     data = json.loads(index.split('id="session-data">')[1].split("</script>")[0])
     assert [(t["lang"], t["default"]) for t in data["steps"][0]["tracks"]] == [("nl", False), ("en", True)]
     assert "in het Engels" in next(e for e in plan.entries if e.name == "README.txt").data.decode()
+
+
+def test_pack_of_a_url_session_escapes_what_the_url_says(site: Settings) -> None:
+    evil = "</script><script>alert(1)</script>"
+    query = f"t={quote(evil)}&s=c.een&s=d.5.{quote(evil)}|{quote('<img src=x onerror=alert(1)> & ?')}"
+    plan = plan_pack(site, load(site), target_from_query(load(site), query))
+    texts = {e.name: e.data.decode() for e in plan.entries if e.name.endswith((".html", ".txt"))}
+    assert "<script>alert" not in texts["index.html"] and "<img" not in texts["index.html"]
+    assert "<script>alert" not in texts["guide.html"] and "<img" not in texts["guide.html"]
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; ?" in texts["guide.html"]
+    data = json.loads(texts["index.html"].split('id="session-data">')[1].split("</script>")[0])
+    assert data["title"] == evil and data["steps"][1]["questions"] == ["<img src=x onerror=alert(1)> & ?"]
 
 
 def test_pack_transcripts_are_plain_text(session_zip: Path) -> None:
