@@ -25,21 +25,15 @@ from catalogue.fsutil import atomic_path, remove_stale_partials
 from catalogue.media import RUNNING, ProgressCallback, file_arg, run_ffmpeg
 from catalogue.model import Clip, Cue, CutList, MediaInfo
 from catalogue.probecache import file_identity, probe_cached
+from catalogue.rendition import ENCODER, load_rendition, source_preset, target_size
 from catalogue.settings import Settings
+from catalogue.smartcut import NotSmart, cut_smart, remove_stale_work
 from catalogue.subtitles import clip_cues, escape_text, format_vtt
 from catalogue.timecode import format_seconds, format_timecode
 
-MODES = ("exact", "copy")
-ENCODER: dict[str, Any] = {
-    "c:v": "libx264", "preset": "veryfast", "crf": 20, "pix_fmt": "yuv420p", "profile:v": "high",
-    # a keyframe at least every 2 s, whatever the frame rate: quick seeking in browsers
-    "force_key_frames": "expr:gte(t,n_forced*2)",
-    "c:a": "aac", "b:a": "128k", "ac": 2,
-    "movflags": "+faststart",
-}
-MAX_LONG_SIDE, MAX_SHORT_SIDE = 1920, 1080
+MODES = ("exact", "exact-full", "copy")
 _GLOBAL = ("-hide_banner", "-nostdin", "-v", "error", "-progress", "pipe:1", "-nostats")
-_RECIPE_VERSION = 1  # bump when the commands change in a way that should rebuild everything
+_RECIPE_VERSION = 2  # bump when the commands change in a way that should rebuild everything
 
 
 @dataclass(frozen=True)
@@ -49,7 +43,9 @@ class Step:
     output: Path
     key: dict[str, Any]
     work_ms: int  # media time ffmpeg will write (for progress); 0 when no ffmpeg runs
-    run: Callable[[Path, ProgressCallback], None] = field(compare=False)
+    # writes the output at the temporary path; may return what it did (kept in the build record;
+    # a "note" in it is told to the listener)
+    run: Callable[[Path, ProgressCallback], dict[str, Any] | None] = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -59,6 +55,7 @@ class Job:
     name: str
     steps: tuple[Step, ...]
     note: str = ""
+    first: bool = False  # built before every other job (a film's rendition, which clips are cut from)
 
 
 @dataclass
@@ -77,17 +74,12 @@ class CutListener:
 
     def step_done(self, job: Job, step: Step, seconds: float) -> None: ...
 
+    def note(self, job: Job, text: str) -> None: ...
+
     def job_failed(self, job: Job, error: CatalogueError) -> None: ...
 
 
 # --- pure: sizes and ffmpeg arguments --------------------------------------------------
-
-
-def target_size(width: int, height: int) -> tuple[int, int]:
-    """Fit within 1920×1080 (or 1080×1920 upright), keep the aspect, never upscale, even sides."""
-    long_max, short_max = (MAX_LONG_SIDE, MAX_SHORT_SIDE) if width >= height else (MAX_SHORT_SIDE, MAX_LONG_SIDE)
-    scale = min(1.0, long_max / width, short_max / height)
-    return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
 
 
 def frame_seek_us(start_ms: int, fps: float) -> int:
@@ -157,21 +149,54 @@ def chapter_cues(clips: Sequence[Clip]) -> list[Cue]:
 # --- the plan ---------------------------------------------------------------------------
 
 
-def _ffmpeg_step(output: Path, key: dict[str, Any], work_ms: int,
-                 make_args: Callable[[Path], list[str]], about: Path, span_ms: tuple[int, int] | None = None) -> Step:
-    def run(tmp: Path, on_progress: ProgressCallback) -> None:
-        try:
-            result = run_ffmpeg(make_args(tmp), about=about, on_progress=on_progress)
-        except MediaError as exc:
-            if "No space left on device" not in exc.reason:
-                raise
-            raise CatalogueError(f"cannot write {output}: no space left on the device; free some space and "
-                                 "run `catalogue cut` again") from exc
-        if result.progress.get("frame") == "0" or not tmp.is_file() or tmp.stat().st_size == 0:
-            where = f" between {format_timecode(span_ms[0])} and {format_timecode(span_ms[1])}" if span_ms else ""
-            raise MediaError(about, f"no video frame{where}: does the picture start later than the sound, "
-                                    "or end earlier?")
+def _run_ffmpeg_into(output: Path, tmp: Path, args: list[str], about: Path, on_progress: ProgressCallback,
+                     span_ms: tuple[int, int] | None) -> None:
+    try:
+        result = run_ffmpeg(args, about=about, on_progress=on_progress)
+    except MediaError as exc:
+        if "No space left on device" not in exc.reason:
+            raise
+        raise CatalogueError(f"cannot write {output}: no space left on the device; free some space and "
+                             "run `catalogue cut` again") from exc
+    if result.progress.get("frame") == "0" or not tmp.is_file() or tmp.stat().st_size == 0:
+        where = f" between {format_timecode(span_ms[0])} and {format_timecode(span_ms[1])}" if span_ms else ""
+        raise MediaError(about, f"no video frame{where}: does the picture start later than the sound, "
+                                "or end earlier?")
+
+
+def _ffmpeg_step(output: Path, key: dict[str, Any], work_ms: int, make_args: Callable[[Path], list[str]],
+                 about: Path, span_ms: tuple[int, int] | None = None, done: dict[str, Any] | None = None) -> Step:
+    def run(tmp: Path, on_progress: ProgressCallback) -> dict[str, Any] | None:
+        _run_ffmpeg_into(output, tmp, make_args(tmp), about, on_progress, span_ms)
+        return done
     return Step(output, key, work_ms, run)
+
+
+def _smart_step(settings: Settings, output: Path, key: dict[str, Any], clip: Clip, info: MediaInfo,
+                source: Path, rendition: Step) -> Step:
+    """An exact clip cut from the film's rendition (catalogue.smartcut) once that is current; where
+    that cannot be done, the whole clip re-encoded from the film, and the record and a note say why."""
+    assert info.video is not None
+    seek_us = frame_seek_us(clip.start_ms, info.video.fps)
+
+    def run(tmp: Path, on_progress: ProgressCallback) -> dict[str, Any]:
+        try:
+            if not BuildRecords(settings.root, settings.build_dir).is_current(rendition.output, rendition.key):
+                raise NotSmart("the film's rendition is not built for this version of the film (`catalogue cut` "
+                               "without --only builds it)")
+            facts = load_rendition(rendition.output, rendition.key.get("preset", ENCODER["preset"]))
+            try:
+                return cut_smart(facts, seek_us, clip.duration_ms, tmp, settings.rendition_dir / "work", on_progress)
+            except MediaError as exc:
+                if "No space left on device" not in exc.reason:
+                    raise
+                raise CatalogueError(f"cannot write {output}: no space left on the device; free some space and "
+                                     "run `catalogue cut` again") from exc
+        except NotSmart as why:
+            _run_ffmpeg_into(output, tmp, encode_args(source, tmp, info, clip.start_ms, clip.duration_ms), source,
+                             on_progress, (clip.start_ms, clip.end_ms))
+            return {"method": "full", "why": str(why), "note": f"re-encoded whole: {why}"}
+    return Step(output, key, clip.duration_ms, run)
 
 
 def _text_step(output: Path, key: dict[str, Any], make_text: Callable[[], str]) -> Step:
@@ -211,13 +236,16 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
         duration = clip.end_ms - shown_ms
         video_key = {**base, "kind": "clip", "shown_ms": shown_ms, "end_ms": clip.end_ms}
         steps = [_ffmpeg_step(mp4, video_key, duration, lambda tmp: copy_args(source, tmp, info, seek_ms, duration),
-                              source, (shown_ms, clip.end_ms))]
+                              source, (shown_ms, clip.end_ms), done={"method": "copy"})]
     else:
         shown_ms = clip.start_ms
         video_key = {**base, "kind": "clip", "start_ms": clip.start_ms, "end_ms": clip.end_ms, "encoder": ENCODER}
-        steps = [_ffmpeg_step(mp4, video_key, clip.duration_ms,
-                              lambda tmp: encode_args(source, tmp, info, clip.start_ms, clip.duration_ms),
-                              source, (clip.start_ms, clip.end_ms))]
+        if mode == "exact":
+            steps = [_smart_step(settings, mp4, video_key, clip, info, source, rendition_step(settings, cutlist, info))]
+        else:
+            steps = [_ffmpeg_step(mp4, video_key, clip.duration_ms,
+                                  lambda tmp: encode_args(source, tmp, info, clip.start_ms, clip.duration_ms),
+                                  source, (clip.start_ms, clip.end_ms), done={"method": "full"})]
     poster = settings.clip_poster(clip.id)
     poster_key = {"recipe": _RECIPE_VERSION, "film": film_id, "kind": "poster", "at_ms": clip.poster_time_ms}
     steps.append(_ffmpeg_step(poster, poster_key, 0,
@@ -232,8 +260,23 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
     return Job(clip.id, tuple(steps), note)
 
 
+def rendition_step(settings: Settings, cutlist: CutList, info: MediaInfo) -> Step:
+    """The film's rendition (catalogue.rendition): copied when the source is already in its form,
+    else encoded once per film version. Clips are cut from it once it is current."""
+    source, web = cutlist.film.video_path, settings.film_video(cutlist.film.id)
+    film_id = file_identity(source)
+    preset = source_preset(source, info, settings.rendition_dir)
+    if preset:
+        key = {"recipe": _RECIPE_VERSION, "kind": "film", "film": film_id, "mode": "copy", "preset": preset}
+        return _ffmpeg_step(web, key, info.duration_ms // 20, lambda tmp: copy_args(source, tmp, info, None, None),
+                            source)
+    key = {"recipe": _RECIPE_VERSION, "kind": "film", "film": film_id, "encoder": ENCODER}
+    return _ffmpeg_step(web, key, info.duration_ms, lambda tmp: encode_args(source, tmp, info, 0, None), source)
+
+
 def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[str, list[Cue]]) -> Job:
-    """Per film: the chapters track, its subtitles as WebVTT, a web-ready rendition and poster."""
+    """Per film: the chapters track, its subtitles as WebVTT, its rendition and poster. Built before
+    the clips (`first`): exact clips are cut from the rendition."""
     film, source = cutlist.film, cutlist.film.video_path
     film_id = file_identity(source)
     chapters = chapter_cues(cutlist.clips)
@@ -247,20 +290,12 @@ def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[
                **({"note": vtt_note} if vtt_note else {})}
         steps.append(_text_step(settings.film_vtt(film.id, lang), key,
                                 partial(format_vtt, cues.get(lang, []), note=vtt_note)))
-    web = settings.film_video(film.id)
-    if info.web_ready:
-        key = {"recipe": _RECIPE_VERSION, "kind": "film", "film": film_id, "mode": "copy"}
-        steps.append(_ffmpeg_step(web, key, info.duration_ms // 20,
-                                  lambda tmp: copy_args(source, tmp, info, None, None), source))
-    else:
-        key = {"recipe": _RECIPE_VERSION, "kind": "film", "film": film_id, "encoder": ENCODER}
-        steps.append(_ffmpeg_step(web, key, info.duration_ms,
-                                  lambda tmp: encode_args(source, tmp, info, 0, None), source))
+    steps.append(rendition_step(settings, cutlist, info))
     at_ms = min(info.duration_ms // 10, 60_000)
     steps.append(_ffmpeg_step(settings.film_poster(film.id),
                               {"recipe": _RECIPE_VERSION, "film": film_id, "kind": "poster", "at_ms": at_ms}, 0,
                               lambda tmp: poster_args(source, tmp, info, at_ms), source))
-    return Job(f"film {film.id}", tuple(steps))
+    return Job(f"film {film.id}", tuple(steps), first=True)
 
 
 def plan_cut(settings: Settings, catalogue: Catalogue, report: Report, *, mode: str = "exact",
@@ -312,8 +347,10 @@ def build(settings: Settings, jobs: Sequence[Job], *, force: bool = False, worke
             for step in steps:
                 began = time.monotonic()
                 with atomic_path(step.output) as tmp:
-                    step.run(tmp, partial(listener.progress, job, step))
-                records.save(step.output, step.key)
+                    done = step.run(tmp, partial(listener.progress, job, step)) or {}
+                if done.get("note"):
+                    listener.note(job, done["note"])
+                records.save(step.output, step.key, **{k: v for k, v in done.items() if k != "note"})
                 summary.built.append(step.output)
                 listener.step_done(job, step, time.monotonic() - began)
         except CatalogueError as exc:
@@ -325,11 +362,13 @@ def build(settings: Settings, jobs: Sequence[Job], *, force: bool = False, worke
             summary.failed[job.name] = str(error)
             listener.job_failed(job, error)
 
+    remove_stale_work(settings.rendition_dir / "work")
     pool = ThreadPoolExecutor(max_workers=max(1, workers))
     try:
-        futures = [pool.submit(run_job, job, steps) for job, steps in todo if steps]
-        for future in futures:
-            future.result()
+        for first in (True, False):  # the renditions, then what is cut from them
+            futures = [pool.submit(run_job, job, steps) for job, steps in todo if steps and job.first == first]
+            for future in futures:
+                future.result()
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         RUNNING.kill_all()  # each killed ffmpeg fails its step, whose temp file is then removed

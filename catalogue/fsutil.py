@@ -85,14 +85,15 @@ def remove_stale_partials(folder: Path) -> list[Path]:
     if folder.is_dir():
         for path in folder.glob(f".*{PARTIAL_MARK}-*"):
             pid = path.stem.rsplit("-", 1)[-1]
-            if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
+            if pid.isdigit() and process_alive(int(pid)) and int(pid) != os.getpid():
                 continue
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs (ours or another user's)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

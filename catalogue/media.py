@@ -301,6 +301,53 @@ def parse_keyframes(framecrc: str) -> tuple[int, ...]:
     return tuple(sorted(t for t in times if t >= 0))
 
 
+@dataclass(frozen=True)
+class Packets:
+    """One stream's packets as the file stores them: times in ticks of `timebase` seconds."""
+
+    timebase: tuple[int, int]  # (num, den): a tick is num/den seconds
+    pts: tuple[int, ...]  # every packet's presentation time, sorted (= the frames in display order)
+    keys: tuple[tuple[int, int], ...] = ()  # (pts, dts) of each keyframe, sorted
+
+    def seconds(self, ticks: int) -> float:
+        return ticks * self.timebase[0] / self.timebase[1]
+
+
+def read_packets(path: Path, *, audio: bool) -> tuple[Packets, Packets | None]:
+    """The packets of the first video stream (and of the first audio stream when asked and present),
+    read without decoding (`-c copy -f framecrc`): a second or two for an hour of film."""
+    maps = ["-map", "0:v:0"] + (["-map", "0:a:0?"] if audio else [])
+    result = run_ffmpeg(["-hide_banner", "-nostdin", "-v", "error", "-i", str(path), *maps,
+                         "-c", "copy", "-f", "framecrc", "-"], about=path, timeout_s=PROBE_TIMEOUT_S)
+    streams = parse_packets(result.stdout)
+    if 0 not in streams:
+        raise MediaError(path, "no video packets")
+    return streams[0], streams.get(1)
+
+
+def parse_packets(framecrc: str) -> dict[int, Packets]:
+    """Per output stream of ffmpeg's framecrc output: sorted pts and the keyframes' (pts, dts)."""
+    timebases: dict[int, tuple[int, int]] = {}
+    pts: dict[int, list[int]] = {}
+    keys: dict[int, list[tuple[int, int]]] = {}
+    for line in framecrc.splitlines():
+        if line.startswith("#tb "):
+            index, _, base = line[4:].partition(":")
+            num, den = (int(n) for n in base.strip().split("/"))
+            timebases[int(index)] = (num, den)
+        elif line and not line.startswith("#"):
+            fields = [field.strip() for field in line.split(",")]
+            if len(fields) < 6 or not fields[0].isdigit():
+                continue
+            stream, dts, time = int(fields[0]), int(fields[1]), int(fields[2])
+            pts.setdefault(stream, []).append(time)
+            flags = next((f for f in fields[6:] if f.startswith("F=")), "F=0x1")
+            if int(flags[2:], 16) & 1:
+                keys.setdefault(stream, []).append((time, dts))
+    return {stream: Packets(timebases.get(stream, (1, 1000)), tuple(sorted(times)), tuple(sorted(keys.get(stream, []))))
+            for stream, times in pts.items()}
+
+
 def stream_ffmpeg(args: Sequence[str], on_chunk: Callable[[bytes], None], *, about: Path,
                   chunk_bytes: int = 1 << 16, timeout_s: float | None = None) -> None:
     """Run ffmpeg with `args` writing raw data to stdout ("pipe:1"); hand it to `on_chunk` in pieces of

@@ -40,6 +40,9 @@ class LineListener(CutListener):
     def step_done(self, job: Job, step: Step, seconds: float) -> None:
         self._say(f"{job.name}: wrote {step.output.name} ({seconds:.1f} s)")
 
+    def note(self, job: Job, text: str) -> None:
+        self._say(f"{job.name}: {text}")
+
     def job_failed(self, job: Job, error: CatalogueError) -> None:
         self._say(f"{job.name}: FAILED: {error}")
 
@@ -93,6 +96,9 @@ class BarListener(LineListener):
 
     def job_failed(self, job: Job, error: CatalogueError) -> None:
         self._line(f"{job.name}: FAILED: {error}")
+
+    def note(self, job: Job, text: str) -> None:
+        self._line(f"{job.name}: {text}")
 
     def finish(self) -> None:
         with self.lock:

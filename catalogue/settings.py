@@ -60,6 +60,11 @@ class Settings:
         return self.state_dir / "probe"
 
     @property
+    def rendition_dir(self) -> Path:
+        """What the smart cut knows of each film's rendition (catalogue.rendition), and its pieces at work."""
+        return self.state_dir / "renditions"
+
+    @property
     def index_dir(self) -> Path:
         return self.state_dir / "index"
 

@@ -126,9 +126,12 @@ def changed(before: dict[str, int], after: dict[str, int]) -> list[str]:
 
 
 def ffmpeg_outputs(root: Path, log: Path) -> list[str]:
-    """The final name of what each logged ffmpeg wrote (its argument is the partial name)."""
+    """The final name of what each logged ffmpeg wrote (its argument is the partial name). A smart
+    exact clip takes two runs: its pieces (into the state folder), then the join into the partial."""
     found = []
     for line in log.read_text().splitlines() if log.exists() else []:
+        if "/.catalogue/renditions/work/" in line.split(" -map ")[-1]:
+            continue  # the pieces of a smart clip; its join writes the clip
         match = re.search(r"file:(\S+)/\.([^/\s]+)\.partial-\d+(\.\w+)(?:\s|$)", line)
         assert match, f"an ffmpeg that writes no output (a probe?): {line}"
         found.append(Path(match[1], match[2] + match[3]).relative_to(root).as_posix())
