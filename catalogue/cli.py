@@ -98,13 +98,19 @@ def check(settings: Settings, cutlists: tuple[Path, ...]) -> None:
 @click.option("--only", multiple=True, metavar="CLIP_ID", help="Build only this clip (repeatable).")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="Clips built at once.")
 @click.option("--mode", type=click.Choice(MODES), default="exact", show_default=True,
-              help="exact: re-encode, frame-accurate. copy: no re-encoding, starts at the keyframe before start.")
+              help="exact: frame-accurate; re-encodes only the partial 2-s GOPs at a clip's ends and copies the "
+                   "rest from the film's rendition (else the whole clip). exact-full: frame-accurate, re-encodes "
+                   "the whole clip. copy: no re-encoding, starts at the keyframe before start.")
 @click.option("--force", is_flag=True, help="Rebuild every output, even those that are current.")
 @click.option("--dry-run", is_flag=True, help="Print what would be built, build nothing.")
 @click.pass_obj
 def cut(settings: Settings, cutlists: tuple[Path, ...], only: tuple[str, ...], jobs: int, mode: str,
         force: bool, dry_run: bool) -> None:
     """Build clips (MP4, poster, VTT per language), chapters and the web film.
+
+    The film's web rendition (a keyframe every 2 s) is made first; exact clips are cut
+    from it. With --only it is not built: a clip is then cut from it only when it is
+    current, else re-encoded whole.
 
     Incremental: an output is rebuilt only when its inputs or settings changed.
     A failed clip does not stop the others; the summary lists it and the exit code is 1.
