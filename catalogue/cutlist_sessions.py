@@ -1,9 +1,10 @@
 """The cut list's `[[session]]` tables: ready-made lessons, clips and discussion steps in order.
 
-Read with each file (`read_sessions`: the shape of every table and step), then checked across the
-catalogue (`check_sessions`: a step may play a clip of any cut list of the root, session ids are unique
-everywhere, a step's start and end lie inside its clip). Problems are named like every other cut-list
-error: `file: session 'premiere', step 3, field 'clip': unknown clip 'x' (did you mean 'y'?)`.
+Read with each file (`read_sessions`: the shape of every table and step; `new` is no session id, since
+/sessions/new is the page of a URL-defined session), then checked across the catalogue (`check_sessions`:
+a step may play a clip of any cut list of the root, session ids are unique everywhere, a step's start and
+end lie inside its clip). Problems are named like every other cut-list error:
+`file: session 'premiere', step 3, field 'clip': unknown clip 'x' (did you mean 'y'?)`.
 
 A discussion step is `questions = ["…"]`, or `discussion = true`: then it takes the questions of the
 clips played since the previous discussion step (in order, each once), so a session's discussion
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from catalogue.cutlist import _Checker
 
 MAX_MINUTES = 180
+RESERVED_IDS = {"new": "/sessions/new is the page of a session made in its URL"}
 _SESSION_KEYS = {"id": True, "title": True, "description": False, "audience": False, "step": False}
 _STEP_KEYS = {"clip": False, "start": False, "end": False, "questions": False, "discussion": False,
               "minutes": False, "title": False}
@@ -67,6 +69,9 @@ def read_sessions(checker: _Checker, raw: object) -> tuple[SessionDraft, ...]:
         where = _where(entry, number)
         data = checker.table(entry, _SESSION_KEYS, where)
         session_id = checker.slug(data, where)
+        if session_id in RESERVED_IDS:
+            checker.error(where, "id", f"{session_id!r} cannot be a session id: {RESERVED_IDS[session_id]}, "
+                                       "so this session could never be opened; choose another id")
         title, description, audience = (checker.text(data, key, where).strip()
                                         for key in ("title", "description", "audience"))
         steps = _read_steps(checker, data.get("step", []), where)

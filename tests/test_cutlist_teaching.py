@@ -192,6 +192,16 @@ def test_check_cutlists_bad_session_table(small_catalogue: MakeCatalogue, check:
     assert field in found and found[field].startswith(message), found
 
 
+def test_check_cutlists_refuses_session_id_new(small_catalogue: MakeCatalogue, check: Callable[..., Report]) -> None:
+    """/sessions/new is the URL-defined session: a cut-list session called `new` could never be opened."""
+    play = step('clip = "eerste"')
+    cutlist = small_catalogue(DEFAULT_CLIPS + session(play, "new") + session(play, "nieuw"))
+    (problem,) = check(cutlist).errors
+    assert str(problem) == (f"{cutlist}: session 'new', field 'id': 'new' cannot be a session id: /sessions/new is "
+                            "the page of a session made in its URL, so this session could never be opened; choose "
+                            "another id")
+
+
 def test_check_cutlists_session_uses_clips_of_another_cut_list(small_catalogue: MakeCatalogue, tmp_path: Path,
                                                                check: Callable[..., Report]) -> None:
     first = small_catalogue(DEFAULT_CLIPS + session(step('clip = "eerste"'), "dubbel"))
