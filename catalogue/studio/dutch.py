@@ -4,7 +4,7 @@ the VTT editor and the cut-list editor (the CLI keeps them English; only the web
 `dutch(message)` matches the message against one table of templates, each a regex whose named
 groups are the values (timecodes, ids, quoted cue text, numbers, paths), and renders it in Dutch
 with those values unchanged. Groups named `msg…` hold a nested message, rendered in turn; a group
-`where` is the "clip 'x'" / "theme 'x'" part of a problem. A message no template knows stays English.
+`where` is the "clip 'x'" / "theme 'x'" / "session 'x', step 2" part of a problem. A message no template knows stays English.
 """
 
 from __future__ import annotations
@@ -16,7 +16,11 @@ TC = r"\d{2,}:\d{2}:\d{2}\.\d{3}"  # format_timecode
 _HH = "'hh:mm:ss.mmm --> hh:mm:ss.mmm'"
 _SRT = "'hh:mm:ss,mmm --> hh:mm:ss,mmm'"
 _NOTHING = "nothing was changed"
-_KIND = {"theme": "elk thema", "clip": "elke clip", "film": "de film"}
+_KIND = {"theme": "elk thema", "clip": "elke clip", "film": "de film", "session": "elke sessie"}
+_STEP = {"clip": "clipstap", "discussion": "besprekingsstap"}
+_KINDS = (r'a clip step \(clip = "<clip id>"\) or a discussion step \(questions = \["…"\], or discussion = true\)',
+          'een clipstap (clip = "<clip id>") of een besprekingsstap (questions = ["…"], of discussion = true)')
+_BEFORE = "the questions of the clips before it"
 
 Render = str | Callable[[dict[str, str]], str]
 
@@ -30,7 +34,10 @@ _TEMPLATES: list[tuple[str, Render]] = [
     (r"must be a string, not (?P<type>\w+)", "moet tekst zijn, geen {type}"),
     (r"must not be empty", "mag niet leeg zijn"),
     (r"must be a list of strings", "moet een lijst van teksten zijn"),
-    (r"(?P<value>.+) is not a slug: use lowercase letters, digits and single hyphens, e\.g\. 'buddys-vinden'",
+    (r'must be a list of questions, \["…", "…"\], not (?P<type>\w+)',
+     'moet een lijst van vragen zijn, ["…", "…"], geen {type}'),
+    (r"(?P<value>'[^']*'|\"[^\"]*\") is not a slug: use lowercase letters, digits and single hyphens, "
+     r"e\.g\. 'buddys-vinden'",
      "{value} is geen slug: gebruik kleine letters, cijfers en enkele koppeltekens, bijv. 'buddys-vinden'"),
     (r"file not found: (?P<path>.+)", "bestand niet gevonden: {path}"),
     (r"file is not readable: (?P<path>.+) \((?P<reason>[^()]*)\)", "bestand is niet leesbaar: {path} ({reason})"),
@@ -38,8 +45,7 @@ _TEMPLATES: list[tuple[str, Render]] = [
     (r"cannot read the file: (?P<reason>.+)", "het bestand kan niet gelezen worden: {reason}"),
     (r"invalid TOML: (?P<detail>.+)", "ongeldige TOML: {detail}"),
     (r"unknown table \(did you mean '(?P<close>[^']*)'\?\)", "onbekende tabel (bedoel je '{close}'?)"),
-    (r"unknown table; allowed: \[film\], \[\[theme\]\], \[\[clip\]\]",
-     "onbekende tabel; toegestaan: [film], [[theme]], [[clip]]"),
+    (r"unknown table; allowed: (?P<tables>.*)", "onbekende tabel; toegestaan: {tables}"),
     (r"the \[film\] table is missing", "de tabel [film] ontbreekt"),
     (r"(?P<name>.+) has no video stream", "{name} heeft geen videostroom"),
     (r'must be a table: language code = "file\.vtt"', 'moet een tabel zijn: taalcode = "file.vtt"'),
@@ -54,7 +60,7 @@ _TEMPLATES: list[tuple[str, Render]] = [
      r'with made_by = "…"',
      'reviewed = false zonder made_by: de site markeert alleen machinaal gemaakte ondertitels; zeg waarmee '
      'ze gemaakt zijn met made_by = "…"'),
-    (r"write each (?P<kind>theme|clip|film) as \[\[(?P=kind)\]\]",
+    (r"write each (?P<kind>theme|clip|film|session) as \[\[(?P=kind)\]\]",
      lambda g: f"schrijf {_KIND[g['kind']]} als [[{g['kind']}]]"),
     (r"name at least one theme", "noem minstens één thema"),
     (rf"(?P<end>{TC}) is past the end of the film \((?P<duration>{TC})\)",
@@ -75,6 +81,38 @@ _TEMPLATES: list[tuple[str, Render]] = [
      "onbekend thema '{id}' (bedoel je '{close}'?)"),
     (r"unknown theme '(?P<id>.*)'; define it with \[\[theme\]\]",
      "onbekend thema '{id}'; definieer het met [[theme]]"),
+    # --- cutlist_sessions.py: [[session]] tables and their steps ---------------------------------
+    (r"write each step as \[\[session\.step\]\]", "schrijf elke stap als [[session.step]]"),
+    (r"a session needs at least one step: add \[\[session\.step\]\] tables",
+     "een sessie heeft minstens één stap nodig: voeg [[session.step]]-tabellen toe"),
+    (rf"a step is either {_KINDS[0]}, not both", f"een stap is óf {_KINDS[1]}, niet allebei"),
+    (rf"say what the step is: {_KINDS[0]}", f"zeg wat voor stap het is: {_KINDS[1]}"),
+    (r"only a (?P<kind>clip|discussion) step has a (?P<key>\w+)",
+     lambda g: f"{g['key']} hoort alleen bij een {_STEP[g['kind']]}"),
+    (r"must not be empty: name a clip id", "mag niet leeg zijn: noem een clip-id"),
+    (rf"must be true \(no quotes\), not (?P<value>.+): it takes {_BEFORE}",
+     "moet true zijn (zonder aanhalingstekens), niet {value}: de stap neemt de vragen van de clips ervoor"),
+    (r"write questions = \[…\] or discussion = true, not both",
+     "schrijf questions = […] of discussion = true, niet allebei"),
+    (rf"name at least one question, or write discussion = true to take {_BEFORE}",
+     "noem minstens één vraag, of schrijf discussion = true om de vragen van de clips ervoor te nemen"),
+    (r"must be a whole number of minutes from 1 to (?P<max>\d+), not (?P<value>.+)",
+     "moet een heel aantal minuten zijn van 1 tot en met {max}, niet {value}"),
+    (r"(?P<id>'[^']*') cannot be a session id: /sessions/new is the page of a session made in its URL, so this "
+     r"session could never be opened; choose another id",
+     "{id} kan geen sessie-id zijn: /sessions/new is de pagina van een sessie die in haar URL gemaakt is, dus "
+     "deze sessie zou nooit te openen zijn; kies een andere id"),
+    (r"duplicate session id \(also in (?P<path>.+)\)", "dubbele sessie-id (ook in {path})"),
+    (r"duplicate session id", "dubbele sessie-id"),
+    (r'the clips since the previous discussion step have no questions: write questions = \["…"\]',
+     'de clips sinds de vorige besprekingsstap hebben geen vragen: schrijf questions = ["…"]'),
+    (r"unknown clip '(?P<id>.*)' \(did you mean '(?P<close>[^']*)'\?\)", "onbekende clip '{id}' (bedoel je '{close}'?)"),
+    (r"unknown clip '(?P<id>.*)'", "onbekende clip '{id}'"),
+    (rf"(?P<at>{TC}) is past the end of clip '(?P<id>.*)' \((?P<length>{TC}) long; times are clip time\)",
+     "{at} ligt na het einde van clip '{id}' (die {length} duurt; de tijden zijn cliptijd)"),
+    (rf"(?P<at>{TC}) is the end of clip '(?P<id>.*)': nothing is left to play",
+     "{at} is het einde van clip '{id}': er blijft niets over om af te spelen"),
+    (r"must be after the clip's start \(0\)", "moet na het begin van de clip (0) liggen"),
     # --- timecode.py: TimecodeError -------------------------------------------------------------
     (r"invalid timecode (?P<value>.+): (?P<msg>use hh:mm:ss\.mmm, mm:ss\.mmm, hh:mm:ss or a number of seconds"
      r"|must not be negative|must be a finite number of seconds, not negative|minutes must be below 60"
@@ -221,12 +259,12 @@ _TEMPLATES: list[tuple[str, Render]] = [
 ]
 
 # what wraps a message: tried when no template matched, and only taken when the message inside is known
+_PLACE = (r"(?P<where>(?:clip|theme|film) '[^']*'|(?:clip|theme|film) #\d+|film|cut list|cue at " + TC
+          + r"|session(?: '[^']*'| #\d+)?(?:, step \d+)?)")
 _WRAPPERS: list[tuple[str, Render]] = [
     (r"(?P<msg>.+) \(line (?P<line>\d+)\)", "{msg} (regel {line})"),
-    (r"(?P<where>(?:clip|theme|film) '[^']*'|(?:clip|theme|film) #\d+|film|cut list|cue at " + TC + r"), "
-     r"field '(?P<field>[^']*)': (?P<msg>.+)", "{where}, veld '{field}': {msg}"),
-    (r"(?P<where>(?:clip|theme|film) '[^']*'|(?:clip|theme|film) #\d+|film|cut list|cue at " + TC + r"): "
-     r"(?P<msg>.+)", "{where}: {msg}"),
+    (_PLACE + r", field '(?P<field>[^']*)': (?P<msg>.+)", "{where}, veld '{field}': {msg}"),
+    (_PLACE + r": (?P<msg>.+)", "{where}: {msg}"),
     (r"(?P<path>.+), line (?P<line>\d+): (?P<msg>.+)", "{path}, regel {line}: {msg}"),
 ]
 
@@ -234,6 +272,9 @@ _WHERE = [
     (re.compile(r"theme (?P<rest>'.*'|#\d+)"), "thema {rest}"),
     (re.compile(r"(?P<kind>clip|film) (?P<rest>'.*'|#\d+)"), "{kind} {rest}"),
     (re.compile(rf"cue at (?P<at>{TC})"), "cue op {at}"),
+    (re.compile(r"session (?P<rest>'.*'|#\d+), step (?P<step>\d+)"), "sessie {rest}, stap {step}"),
+    (re.compile(r"session (?P<rest>'.*'|#\d+)"), "sessie {rest}"),
+    (re.compile(r"session"), "sessie"),
 ]
 
 

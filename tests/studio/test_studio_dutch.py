@@ -62,6 +62,19 @@ CASES = [
     ("/r/media/b.toml: clip 'x', field 'themes': unknown theme 'y'; define it with [[theme]]",
      "/r/media/b.toml: clip 'x', veld 'themes': onbekend thema 'y'; definieer het met [[theme]]"),
     ("write each clip as [[clip]]", "schrijf elke clip als [[clip]]"),
+    ("/r/media/b.toml: session 'premiere', step 2, field 'clip': unknown clip 'tweed' (did you mean 'tweede'?)",
+     "/r/media/b.toml: sessie 'premiere', stap 2, veld 'clip': onbekende clip 'tweed' (bedoel je 'tweede'?)"),
+    ("/r/media/b.toml: session #1, field 'id': required key is missing",
+     "/r/media/b.toml: sessie #1, veld 'id': verplichte sleutel ontbreekt"),
+    ("only a discussion step has a minutes", "minutes hoort alleen bij een besprekingsstap"),
+    ("00:00:02.000 is past the end of clip 'vierde' (00:00:01.500 long; times are clip time)",
+     "00:00:02.000 ligt na het einde van clip 'vierde' (die 00:00:01.500 duurt; de tijden zijn cliptijd)"),
+    ("unknown table; allowed: [film], [[theme]], [[clip]], [[session]]",
+     "onbekende tabel; toegestaan: [film], [[theme]], [[clip]], [[session]]"),
+    ("/r/media/b.toml: clip 'Geen Slug', field 'id': 'Geen Slug' is not a slug: use lowercase letters, digits and "
+     "single hyphens, e.g. 'buddys-vinden'",
+     "/r/media/b.toml: clip 'Geen Slug', veld 'id': 'Geen Slug' is geen slug: gebruik kleine letters, cijfers en "
+     "enkele koppeltekens, bijv. 'buddys-vinden'"),
     ("must be a file path string, or a table { file = \"…\", made_by = \"…\", reviewed = false }",
      "moet een bestandspad (tekst) zijn, of een tabel { file = \"…\", made_by = \"…\", reviewed = false }"),
 ]
@@ -82,6 +95,8 @@ def test_where_in_dutch() -> None:
     assert where("theme 'impact'") == "thema 'impact'"
     assert where("clip #2") == "clip #2"
     assert where("cue at 00:00:01.000") == "cue op 00:00:01.000"
+    assert where("session 'les', step 3") == "sessie 'les', stap 3"
+    assert where("session #2") == "sessie #2"
 
 
 # --- (2) every message `check` and the VTT editor really produce is rendered ---------------------
@@ -131,14 +146,65 @@ BAD_CLIPS = '''
             id = "x"
 '''
 
+# every mistake of the teaching fields and [[session]] tables (issue 12) that `check` names
+BAD_TEACHING = '''
+            [[clip]]
+            id = "vierde"
+            title = "Vierde"
+            themes = ["rekrutering"]
+            start = "00:00:10.000"
+            end = "00:00:11.500"
+            learning_goal = 3
+            questions = "Wat zie je?"
 
-def _report_messages(paths: list[Path], settings_dir: Path) -> list[str]:
-    report = check_cutlists(paths, lambda p: probe_cached(p, settings_dir, save=False))
-    return [p.message for p in report.errors + report.warnings]
+            [[clip]]
+            id = "vijfde"
+            title = "Vijfde"
+            themes = ["rekrutering"]
+            start = "00:00:10.000"
+            end = "00:00:11.000"
+            questions = ["Goed?", 2, " "]
+
+            [[session]]
+            id = "les"
+            title = "Les"
+            step = [
+                { clip = "vierd" },
+                { clip = "zzzzzz" },
+                { clip = "vierde", start = 2 },
+                { clip = "vierde", start = "00:00:01.500" },
+                { clip = "vierde", end = 0 },
+                { clip = "" },
+                { clip = "vierde", questions = ["Wat?"] },
+                { title = "Wat is dit?" },
+                { clip = "vierde", minutes = 5 },
+                { questions = ["Wat?"], start = 1 },
+                { discussion = "ja" },
+                { discussion = true, questions = ["Wat?"] },
+                { questions = [] },
+                { questions = ["Wat?"], minutes = 0 },
+                { discussion = true },
+            ]
+
+            [[session]]
+            id = "leeg"
+            title = "Leeg"
+
+            [[session]]
+            id = "les"
+            title = "Nog een les"
+            step = "vierde"
+
+            [[session]]
+            id = "new"
+            title = "Nieuw"
+            [[session.step]]
+            clip = "vijfde"
+'''
 
 
 def test_every_message_of_check_is_rendered(tmp_path: Path, small_catalogue: Callable[..., Path]) -> None:
-    cutlist = small_catalogue(BAD_CLIPS)
+    cutlist = small_catalogue(BAD_CLIPS + BAD_TEACHING)
     write_vtt(tmp_path / "transcripts" / "film.nl.vtt", [
         ("00:00:01.000", "00:00:01.500", "Veel te veel tekst voor zo'n korte cue om te lezen"),
         ("00:00:01.200", "00:00:09.500", "Een regel die veel langer is dan tweeënveertig tekens, echt\ntwee\ndrie"),
@@ -152,18 +218,42 @@ def test_every_message_of_check_is_rendered(tmp_path: Path, small_catalogue: Cal
 
         [film.subtitles]
         en = "../transcripts/kapot.vtt"
+
+        [[session]]
+        id = "leeg"
+        title = "Ook leeg"
+        step = []
+        ''')
+    third = write_cutlist(tmp_path / "media" / "derde.toml", '''
+        [session]
+        id = "enkel"
+
+        [overig]
+        x = 1
         ''')
     (tmp_path / "transcripts" / "kapot.vtt").write_text("WEBVTT\n\n00:00:01.000 -> 00:00:02.000\nhallo\n", "utf-8")
-    messages = _report_messages([cutlist, other], tmp_path / "probe")
+    report = check_cutlists([cutlist, other, third], lambda p: probe_cached(p, tmp_path / "probe", save=False))
+    problems = report.errors + report.warnings
+    messages = [p.message for p in problems]
     wanted = ["did you mean", "required key is missing", "invalid timecode", "is not after start", "ms long",
               "past the end", "unknown theme", "duplicate clip id", "duplicate theme id", "duplicate film id",
               "not a slug", "outside the clip", "file not found", "must not be empty", "(line ", "cuts through",
               "reading speed", "a line longer", "lines (at most", "shown ", "overlaps", "name at least one theme",
-              "unknown table"]
+              "unknown table; allowed", "must be a list of questions", "write each session", "write each step",
+              "at least one step", "not both", "say what the step is", "only a clip step", "only a discussion step",
+              "name a clip id", "must be true (no quotes)", "name at least one question", "whole number of minutes",
+              "cannot be a session id", "duplicate session id (also in", "duplicate session id", "have no questions",
+              "(did you mean 'vierde'?)", "unknown clip 'zzzzzz'", "past the end of clip", "is the end of clip",
+              "after the clip's start"]
     for part in wanted:
         assert any(part in m for m in messages), (part, messages)
     for message in messages:
         assert dutch(message) != message, message
+    for problem in problems:  # the whole line, as the studio shows a problem of another clip or a session
+        rendered = dutch(str(problem))
+        assert rendered.startswith(f"{problem.file}: {where(problem.where)}"), rendered
+        assert ", field '" not in rendered and ", step " not in rendered, rendered
+    assert any(where(p.where).startswith("sessie 'les', stap ") for p in problems)
 
 
 def test_every_lint_warning_is_rendered() -> None:
