@@ -85,12 +85,14 @@ def check(settings: Settings, cutlists: tuple[Path, ...]) -> None:
     _print_problems("Warnings", report.warnings)
     _print_problems("Errors", report.errors)
     clips = sum(len(c.clips) for c in report.cutlists)
+    sessions = sum(len(c.sessions) for c in report.cutlists)
     if report.errors:
         count = len(report.errors)
         click.echo(f"Error: {count} error{'s' if count != 1 else ''} in the cut lists; fix them and run "
                    "`catalogue check` again.", err=True)
         sys.exit(1)
-    click.echo(f"OK: {len(report.cutlists)} cut list(s), {clips} clips, {len(report.warnings)} warning(s).")
+    click.echo(f"OK: {len(report.cutlists)} cut list(s), {clips} clips, {sessions} session(s), "
+               f"{len(report.warnings)} warning(s).")
 
 
 @cli.command()

@@ -75,7 +75,7 @@ def test_check_valid_catalogue_says_ok(small_catalogue: MakeCatalogue, tmp_path:
     small_catalogue()
     result = run("--root", tmp_path, "check")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "OK: 1 cut list(s), 2 clips, 0 warning(s).\n"
+    assert result.stdout == "OK: 1 cut list(s), 2 clips, 0 session(s), 0 warning(s).\n"
     assert result.stderr == ""
     assert generated(tmp_path) == []
 
@@ -85,7 +85,7 @@ def test_check_prints_warnings_but_passes(small_catalogue: MakeCatalogue, tmp_pa
     result = run("--root", tmp_path, "check")
     assert result.exit_code == 0, result.output
     assert "Warnings (1):" in result.stderr and "nearest cue boundary: 00:00:01.000" in result.stderr
-    assert "OK: 1 cut list(s), 1 clips, 1 warning(s)." in result.stdout
+    assert "OK: 1 cut list(s), 1 clips, 0 session(s), 1 warning(s)." in result.stdout
 
 
 def test_check_acceptance_case_names_every_problem(small_catalogue: MakeCatalogue, tmp_path: Path) -> None:
@@ -221,7 +221,8 @@ def test_python_m_catalogue_runs_as_a_program(small_catalogue: MakeCatalogue, tm
                               capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 
     ok = catalogue("check")  # the root defaults to the current folder
-    assert (ok.returncode, ok.stdout, ok.stderr) == (0, "OK: 1 cut list(s), 2 clips, 0 warning(s).\n", "")
+    assert (ok.returncode, ok.stdout, ok.stderr) == (0, "OK: 1 cut list(s), 2 clips, 0 session(s), 0 warning(s).\n",
+                                                     "")
 
     small_catalogue(ACCEPTANCE_CLIPS)
     failed = catalogue("--root", str(tmp_path), "cut")

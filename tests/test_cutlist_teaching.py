@@ -244,6 +244,15 @@ def test_check_command_names_a_bad_question_and_exits_1(small_catalogue: MakeCat
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
 
 
+def test_check_command_counts_the_sessions(small_catalogue: MakeCatalogue, tmp_path: Path) -> None:
+    play = step('clip = "eerste"')
+    small_catalogue(DEFAULT_CLIPS + session(play, "een") + session(play + step('questions = ["Wat zag je?"]'), "twee"))
+    from catalogue.cli import cli
+
+    result = CliRunner().invoke(cli, ["--root", str(tmp_path), "check"])
+    assert (result.exit_code, result.stdout) == (0, "OK: 1 cut list(s), 2 clips, 2 session(s), 0 warning(s).\n")
+
+
 @pytest.fixture(scope="module")
 def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
     """The demo's texts over a cheap stand-in film as long as the demo's (no real encode)."""
