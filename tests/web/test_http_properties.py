@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote
 
 import httpx2
 import pytest
-from hypothesis import HealthCheck, assume, event, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -196,6 +196,19 @@ QUERY_STRINGS = st.one_of(
              max_size=4).map(lambda pairs: "&".join(f"{quote(k)}={quote(v)}" for k, v in pairs)),
     st.text(QUERY_CHARS, max_size=40).map(lambda s: quote(s, safe="=&%+;")),
 )
+
+
+def _client_can_send(url: str) -> bool:
+    """Whether httpx2 sends `url` (and follows its redirects). It refuses a control character in a
+    fragment, and it percent-decodes the fragment when it carries it over to a redirect's target
+    (RFC 9110 §10.2.2): `/search/#/%1F` redirects to `/search` and is refused there. A fragment never
+    reaches the server, so such a URL is no server case; raw targets keep them (test_raw_paths_…)."""
+    fragment = url.partition("#")[2]
+    return not any(char.isascii() and not char.isprintable() for char in unquote(fragment))
+
+
+CLIENT_TARGETS = st.tuples(TARGET_PATHS, QUERY_STRINGS).map(
+    lambda parts: parts[0] + (f"?{parts[1]}" if parts[1] else "")).filter(_client_can_send)
 NUMBER = st.one_of(st.integers(0, 2**70).map(str), st.sampled_from(["", "-1", "0", "00", "1e3", " 5", "٣"]))
 RANGE_SPECS = st.tuples(NUMBER, st.sampled_from(["-", "--", "", " - "]), NUMBER).map("".join)
 RANGES = st.one_of(
@@ -241,21 +254,18 @@ def test_raw_paths_never_fail_or_leak(site: Site, path: str, query: str, method:
 
 
 @COMMON
-@example(path="////media", query="")
-@given(path=TARGET_PATHS, query=QUERY_STRINGS)
-def test_paths_through_the_client_never_fail_or_leak(site: Site, path: str, query: str) -> None:
-    # absolute: httpx reads a relative "//x" as a host
-    try:
-        response = site.client.get("http://testserver" + path + (f"?{query}" if query else ""))
-    except httpx2.InvalidURL:  # the client refuses to send it (e.g. a control character after '#')
-        assume(False)
+@example(target="////media")
+@example(target="/search/#/%1F").xfail(raises=httpx2.InvalidURL, reason="not a URL httpx2 sends: CLIENT_TARGETS")
+@given(target=CLIENT_TARGETS)
+def test_paths_through_the_client_never_fail_or_leak(site: Site, target: str) -> None:
+    response = site.client.get("http://testserver" + target)  # absolute: httpx reads a relative "//x" as a host
     reply = Reply(response.status_code, dict(response.headers), response.content)
     event(f"status {reply.status}")
     assert_sound(site, response.request.url.path, reply)
 
 
 @COMMON
-@given(url=st.sampled_from(MEDIA_URLS) | TARGET_PATHS, range_=st.none() | RANGES, if_range=st.none() | IF_RANGES,
+@given(url=(st.sampled_from(MEDIA_URLS) | TARGET_PATHS).filter(_client_can_send), range_=st.none() | RANGES, if_range=st.none() | IF_RANGES,
        through_client=st.booleans())
 def test_range_and_if_range_never_fail_and_206_matches_its_content_range(
         site: Site, url: str, range_: str | None, if_range: str | None, through_client: bool) -> None:
