@@ -209,6 +209,7 @@ def _client_can_send(url: str) -> bool:
 
 CLIENT_TARGETS = st.tuples(TARGET_PATHS, QUERY_STRINGS).map(
     lambda parts: parts[0] + (f"?{parts[1]}" if parts[1] else "")).filter(_client_can_send)
+
 NUMBER = st.one_of(st.integers(0, 2**70).map(str), st.sampled_from(["", "-1", "0", "00", "1e3", " 5", "٣"]))
 RANGE_SPECS = st.tuples(NUMBER, st.sampled_from(["-", "--", "", " - "]), NUMBER).map("".join)
 RANGES = st.one_of(
@@ -265,8 +266,8 @@ def test_paths_through_the_client_never_fail_or_leak(site: Site, target: str) ->
 
 
 @COMMON
-@given(url=(st.sampled_from(MEDIA_URLS) | TARGET_PATHS).filter(_client_can_send), range_=st.none() | RANGES, if_range=st.none() | IF_RANGES,
-       through_client=st.booleans())
+@given(url=(st.sampled_from(MEDIA_URLS) | TARGET_PATHS).filter(_client_can_send), range_=st.none() | RANGES,
+       if_range=st.none() | IF_RANGES, through_client=st.booleans())
 def test_range_and_if_range_never_fail_and_206_matches_its_content_range(
         site: Site, url: str, range_: str | None, if_range: str | None, through_client: bool) -> None:
     headers = _headers(site, url, range_, if_range)
