@@ -21,19 +21,12 @@ from catalogue.sessions import session_query
 from catalogue.web.app import create_app
 from sites import build_site
 from test_routes import BASE, parse
+from test_teaching import FILM
 
 QUESTIONS = ["Wat zag je?", "Wat zou jij doen </script> & waarom?"]
 
-CUTLIST = f'''
-    [film]
-    id = "lesfilm"
-    title = "Lesfilm"
-    video = "film.mp4"
-    language = "nl"
-
-    [film.subtitles]
-    nl = "../transcripts/film.nl.vtt"
-    en = "../transcripts/film.en.vtt"
+CUTLIST = FILM + '''    en = "../transcripts/film.en.vtt"
+''' + f'''
 
     [[theme]]
     id = "rekrutering"

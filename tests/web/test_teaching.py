@@ -33,7 +33,7 @@ FILM = '''
 
     [film.subtitles]
     nl = "../transcripts/film.nl.vtt"
-'''  # the film of the teaching and session tests: the gray film, Dutch subtitles
+'''  # the film of the teaching, session and presenter tests: the gray film, Dutch subtitles
 
 CUTLIST = FILM + f'''
 
