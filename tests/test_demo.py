@@ -68,3 +68,14 @@ def test_demo_without_a_font_still_makes_a_film(tmp_path: Path) -> None:
     out = tmp_path / "zonder font.mp4"
     run_ffmpeg(film_args(timeline, out, tmp_path, None), about=out)
     assert probe(out).web_ready
+
+
+def test_the_demo_film_is_written_in_the_rendition_form_so_cut_copies_it(tmp_path: Path) -> None:
+    from catalogue.rendition import grid_keyframes, read_rendition, source_preset
+
+    timeline = Timeline(cards=(("Impact", 0, 1000),), lines=(), duration_ms=7000)
+    out = tmp_path / "demo.mp4"
+    run_ffmpeg(film_args(timeline, out, tmp_path, demo.find_font()), about=out)
+    facts = read_rendition(out)
+    assert facts is not None and [p for p, _ in facts.video.keys] == grid_keyframes(facts.video)
+    assert source_preset(out, probe(out), tmp_path / "cache") is not None  # its headers are the clip encoder's
