@@ -186,7 +186,7 @@ def _smart_step(settings: Settings, output: Path, key: dict[str, Any], clip: Cli
                                "without --only builds it)")
             facts = load_rendition(rendition.output, rendition.key.get("preset", ENCODER["preset"]))
             try:
-                return cut_smart(facts, seek_us, clip.duration_ms, tmp, settings.rendition_dir / "work", on_progress)
+                return cut_smart(facts, seek_us, clip.duration_ms, tmp, settings.rendition_dir, on_progress)
             except MediaError as exc:
                 if "No space left on device" not in exc.reason:
                     raise
@@ -221,6 +221,7 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
     film_id = file_identity(source)
     mp4 = settings.clip_video(clip.id)
     base = {"recipe": _RECIPE_VERSION, "film": film_id, "mode": mode}
+    web = rendition_step(settings, cutlist, info)  # what exact clips and posters are cut from, once current
     note = ""
     if mode == "copy":
         if not info.web_ready:
@@ -241,15 +242,19 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
         shown_ms = clip.start_ms
         video_key = {**base, "kind": "clip", "start_ms": clip.start_ms, "end_ms": clip.end_ms, "encoder": ENCODER}
         if mode == "exact":
-            steps = [_smart_step(settings, mp4, video_key, clip, info, source, rendition_step(settings, cutlist, info))]
+            steps = [_smart_step(settings, mp4, video_key, clip, info, source, web)]
         else:
             steps = [_ffmpeg_step(mp4, video_key, clip.duration_ms,
                                   lambda tmp: encode_args(source, tmp, info, clip.start_ms, clip.duration_ms),
                                   source, (clip.start_ms, clip.end_ms), done={"method": "full"})]
     poster = settings.clip_poster(clip.id)
     poster_key = {"recipe": _RECIPE_VERSION, "film": film_id, "kind": "poster", "at_ms": clip.poster_time_ms}
-    steps.append(_ffmpeg_step(poster, poster_key, 0,
-                              lambda tmp: poster_args(source, tmp, info, clip.poster_time_ms), source))
+
+    def poster_from(tmp: Path) -> list[str]:
+        # the same frame; from the rendition (a keyframe every 2 s) it decodes far less than from a master
+        current = BuildRecords(settings.root, settings.build_dir).is_current(web.output, web.key)
+        return poster_args(web.output if current else source, tmp, info, clip.poster_time_ms)
+    steps.append(_ffmpeg_step(poster, poster_key, 0, poster_from, source))
     for lang, sub_path in cutlist.film.subtitles.items():
         vtt = settings.clip_vtt(clip.id, lang)
         vtt_note = machine_note(cutlist.film.machine_made_unreviewed(lang))

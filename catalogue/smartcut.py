@@ -24,6 +24,8 @@ folder, one joins them with the concat demuxer into the clip (`+faststart`).
 from __future__ import annotations
 
 import bisect
+import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -114,22 +116,26 @@ def _concat_line(path: Path) -> str:
     return "file '" + file_arg(path).replace("'", "'\\''") + "'\n"
 
 
-def pieces_args(rendition: Rendition, plan: SmartPlan, work: Path, duration_ms: int) -> list[str]:
-    """One ffmpeg run writing head.mp4, middle.mp4, tail.mp4 (those the plan has) and sound.m4a in `work`."""
+def pieces_args(rendition: Rendition, plan: SmartPlan, work: Path, duration_ms: int,
+                have: frozenset[str] = frozenset()) -> list[str]:
+    """One ffmpeg run writing head.mp4, middle.mp4, tail.mp4 (those the plan has, less those in `have`)
+    and sound.m4a in `work`. The edges are encoded from the rendition's own frames, unfiltered: the
+    same size, range and aspect, so the same headers."""
     video = rendition.video
     frame_s = rendition.video.seconds(video.pts[1] - video.pts[0]) if len(video.pts) > 1 else 0.04
     source = file_arg(rendition.path)
     inputs: list[str] = []
     outputs: list[str] = []
-    width, height = rendition.size
     encoder = [str(part) for key, value in video_encoder(rendition.preset).items() for part in (f"-{key}", value)]
     count = 0
 
     def encoded(piece: Piece, seek_s: float, name: str) -> None:
         nonlocal count
+        if name in have:
+            return
         inputs.extend([*(["-ss", _seconds(seek_s)] if seek_s > 0 else []), "-i", source])
-        outputs.extend(["-map", f"{count}:v:0", "-vf", f"scale={width}:{height}:out_range=tv,setsar=1",
-                        *encoder, "-frames:v", str(piece.count), "-an", "-map_metadata", "-1", str(work / name)])
+        outputs.extend(["-map", f"{count}:v:0", *encoder, "-frames:v", str(piece.count), "-an",
+                        "-map_metadata", "-1", str(work / name)])
         count += 1
 
     if plan.head:
@@ -160,12 +166,15 @@ def pieces_args(rendition: Rendition, plan: SmartPlan, work: Path, duration_ms: 
     return [*_GLOBAL, "-y", *inputs, *outputs]
 
 
-def join_args(rendition: Rendition, plan: SmartPlan, work: Path, dest: Path) -> list[str]:
-    """The pieces joined into one MP4: video copied through the concat demuxer, the sound at its time."""
+def join_args(rendition: Rendition, plan: SmartPlan, work: Path, dest: Path,
+              where: dict[str, Path] | None = None) -> list[str]:
+    """The pieces joined into one MP4: video copied through the concat demuxer, the sound at its time.
+    A piece is in `work` unless `where` names another file for it."""
+    where = where or {}
     names = [name for name, piece in (("head.mp4", plan.head), ("middle.mp4", plan.middle), ("tail.mp4", plan.tail))
              if piece]
-    (work / "pieces.txt").write_text("ffconcat version 1.0\n" + "".join(_concat_line(work / n) for n in names),
-                                     encoding="utf-8")
+    (work / "pieces.txt").write_text(
+        "ffconcat version 1.0\n" + "".join(_concat_line(where.get(n, work / n)) for n in names), encoding="utf-8")
     args = [*_GLOBAL, "-progress", "pipe:1", "-nostats", "-y", "-f", "concat", "-safe", "0",
             "-i", file_arg(work / "pieces.txt")]
     maps = ["-map", "0:v:0"]
@@ -178,27 +187,62 @@ def join_args(rendition: Rendition, plan: SmartPlan, work: Path, dest: Path) -> 
             file_arg(dest)]
 
 
-def cut_smart(rendition: Rendition, seek_us: int, duration_ms: int, dest: Path, work_root: Path,
+def cut_smart(rendition: Rendition, seek_us: int, duration_ms: int, dest: Path, state_dir: Path,
               on_progress: ProgressCallback | None = None) -> dict[str, Any]:
     """Write the clip to `dest` the smart way; return what was done (for the build record).
-    Raises NotSmart when it cannot be done (then nothing is written to `dest`)."""
+    Raises NotSmart when it cannot be done (then nothing is written to `dest`).
+
+    The re-encoded edges are kept (`state_dir/edges`, by rendition version, frames and settings):
+    moving a clip's out-point re-encodes its tail only, moving its in-point its head only."""
     if rendition.preset is None:
         raise NotSmart("the film's rendition was not made by catalogue's encoder settings")
     plan = plan_smart(rendition, seek_us, duration_ms)
-    work_root.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=work_root))
+    edges = state_dir / "edges"
+    for folder in (state_dir / "work", edges):
+        folder.mkdir(parents=True, exist_ok=True)
+    cached = {name: edges / f"{_edge_key(rendition, piece)}.mp4"
+              for name, piece in (("head.mp4", plan.head), ("tail.mp4", plan.tail)) if piece}
+    have = frozenset(name for name, path in cached.items() if path.is_file())
+    work = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=state_dir / "work"))
     try:
-        run_ffmpeg(pieces_args(rendition, plan, work, duration_ms), about=rendition.path)
-        for piece, name in ((plan.head, "head.mp4"), (plan.tail, "tail.mp4")):
-            if piece and avc_config(work / name) != rendition.config:
+        run_ffmpeg(pieces_args(rendition, plan, work, duration_ms, have), about=rendition.path)
+        for name, path in cached.items():
+            made = path if name in have else work / name
+            if avc_config(made) != rendition.config:
                 raise NotSmart(f"the re-encoded {name[:4]} has other H.264 headers (SPS/PPS) than the rendition")
-        run_ffmpeg(join_args(rendition, plan, work, dest), about=rendition.path, on_progress=on_progress)
+            if name in have:
+                os.utime(path)  # recently used: kept when old edges are pruned
+            else:
+                os.replace(made, path)
+        run_ffmpeg(join_args(rendition, plan, work, dest, cached), about=rendition.path, on_progress=on_progress)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    _prune(edges)
     video = rendition.video
     frame_ms = lambda piece: round(video.seconds(piece.count * (video.pts[1] - video.pts[0])) * 1000) if piece else 0  # noqa: E731
     return {"method": "smart", "preset": rendition.preset, "frames": plan.frames,
-            "reencoded_ms": frame_ms(plan.head) + frame_ms(plan.tail), "copied_ms": frame_ms(plan.middle)}
+            "reencoded_ms": frame_ms(plan.head) + frame_ms(plan.tail), "copied_ms": frame_ms(plan.middle),
+            "edges_reused": sorted(name[:4] for name in have)}
+
+
+KEEP_EDGES = 400  # about 0.5 MB each at 1080p: enough for every clip of a few films, twice over
+
+
+def _edge_key(rendition: Rendition, piece: Piece) -> str:
+    stat = rendition.path.stat()
+    what = [str(rendition.path.resolve()), stat.st_size, stat.st_mtime_ns, piece.first, piece.count,
+            video_encoder(rendition.preset)]
+    return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _prune(edges: Path) -> None:
+    """Keep the KEEP_EDGES most recently used edges."""
+    try:
+        files = sorted(edges.glob("*.mp4"), key=lambda p: p.stat().st_mtime_ns)
+        for old in files[:-KEEP_EDGES]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # only a cache
 
 
 def remove_stale_work(work_root: Path) -> None:

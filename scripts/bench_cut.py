@@ -1,27 +1,32 @@
-"""Benchmark `catalogue cut` against the naive way of cutting clips, in one run.
+"""Benchmark `catalogue cut` against the naive way of cutting clips, all variants in one run.
 
-Generates a 1080p 25 fps H.264/AAC film (ffmpeg's testsrc2 + sine, a keyframe every
-10 s like a typical master), a catalogue root around it (cut list with N clips that do
-not start on keyframes, a small Dutch VTT), then times, each through the real CLI in a
-subprocess (Python start-up included, as users run it):
+Generates a 1080p 25 fps H.264/AAC film (ffmpeg's testsrc2 + sine, a keyframe every 10 s like a
+typical master), a catalogue root around it (cut list with N clips that do not start on
+keyframes, a small Dutch VTT), then times, each through the real CLI in a subprocess (Python
+start-up included, as users run it):
 
-  exact -j1   `cut --jobs 1 --only …`   re-encode, frame-accurate
-  exact -j2   `cut --jobs 2 --only …`   two clips at a time
-  rerun       the same command right after exact -j2: should start no ffmpeg
-  film job    `cut` without --only after that: only the web film (stream copy), its poster
-              and the chapters/subtitle tracks are left to build
-  copy        `cut --mode copy --only …`   stream copy from the keyframe before start
+  rendition        the film's web rendition alone (the one encode `cut` makes per film version;
+                   timed by running the very ffmpeg command `cut` runs for it)
+  exact, together  `cut` on an empty root: rendition, film tracks and every clip, smart (-j1)
+  exact -j1 / -j2  `cut --only …` with the rendition current: every clip the smart way (edges
+                   re-encoded, whole GOPs copied)
+  rerun            the same command again: should start no ffmpeg
+  exact-full -j1   `cut --mode exact-full --only …`: every clip re-encoded whole (before issue 11)
+  copy             `cut --mode copy --only …`: stream copy from the keyframe before start
+  out-point        a 3-minute clip's end moved by one second, then `cut` (everything else current)
 
 against the baseline: one ffmpeg per clip, sequentially, seeking AFTER the input
-(`-i film -ss START -t DUR`, decoding everything before START) with the same encoder
-settings (catalogue.cutting.ENCODER). The clip variants use `--only` for every clip so
-that, like the baseline, they exclude the film job; they do make a poster and VTT per
-clip, which the baseline does not. Before each variant except the rerun and the film
-job, all outputs and the whole `.catalogue/` (build records AND probe cache) are
-deleted: every variant is a first cut from scratch (copy mode's keyframe scan included).
+(`-i film -ss START -t DUR`, decoding everything before START) with the same encoder settings
+(catalogue.rendition.ENCODER). The clip variants use `--only` for every clip so that, like the
+baseline, they exclude the film job; they do make a poster and VTT per clip, which the baseline
+does not. Before each clip variant, the clips' outputs and records are deleted (the rendition and
+its record are kept); the exact-full and copy variants also start without a probe cache.
 
-Prints a Markdown table: wall time and ratio = baseline time / variant time (>1 is
-faster). No assertions: times depend on the machine.
+Then the quality of the smart clips: each decoded frame against the same frame of the exact-full
+clip (PSNR, dB; frame counts must match).
+
+Prints a Markdown table: wall time and ratio = baseline time / variant time (>1 is faster). No
+assertions: times depend on the machine.
 
     .venv/bin/python scripts/bench_cut.py                      # 3 min film, 6 clips of 20 s
     .venv/bin/python scripts/bench_cut.py --minutes 1 --clips 3 --clip-seconds 8 --keep /tmp/bench
@@ -38,7 +43,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from catalogue.cutting import ENCODER
+from catalogue.cutting import encode_args
+from catalogue.media import probe, run_ffmpeg
+from catalogue.rendition import ENCODER
 from catalogue.media import ffmpeg_exe
 from catalogue.model import Cue
 from catalogue.subtitles import format_vtt
@@ -46,6 +53,7 @@ from catalogue.timecode import format_seconds, format_timecode
 
 OFFSET_MS = 3_370  # clip starts sit this far past a multiple of the spacing: not on a keyframe
 OUTPUTS = ("media/clips", "media/films", "transcripts/clips", "transcripts/films", ".catalogue")
+CLIP_OUTPUTS = ("media/clips", "transcripts/clips", ".catalogue/build/media/clips", ".catalogue/build/transcripts/clips")
 
 
 def timed(argv: list[str]) -> tuple[float, str]:
@@ -66,8 +74,9 @@ def make_film(dest: Path, seconds: int) -> float:
            "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-movflags", "+faststart", str(dest)])[0]
 
 
-def write_root(root: Path, starts_ms: list[int], clip_ms: int) -> list[str]:
-    """media/film.mp4 is already there; add the subtitles and the cut list. Returns the clip ids."""
+def write_root(root: Path, starts_ms: list[int], clip_ms: int, long_clip: tuple[int, int]) -> list[str]:
+    """media/film.mp4 is already there; add the subtitles and the cut list (the N clips, and one
+    long clip `lang` from long_clip[0] to long_clip[1] ms). Returns the N clip ids."""
     (root / "transcripts").mkdir(parents=True, exist_ok=True)
     cues = [Cue(s + 1_630, s + 4_630, f"Fragment {n}: zo vonden we onze buddy's.") for n, s in enumerate(starts_ms, 1)]
     (root / "transcripts/film.nl.vtt").write_text(format_vtt(cues), encoding="utf-8")
@@ -78,13 +87,26 @@ def write_root(root: Path, starts_ms: list[int], clip_ms: int) -> list[str]:
     for clip_id, start in zip(ids, starts_ms):
         toml += ['', '[[clip]]', f'id = "{clip_id}"', f'title = "Clip {clip_id[5:]}"', 'themes = ["bench"]',
                  f'start = "{format_timecode(start)}"', f'end = "{format_timecode(start + clip_ms)}"']
+    toml += ['', '[[clip]]', 'id = "lang"', 'title = "Lange clip"', 'themes = ["bench"]',
+             f'start = "{format_timecode(long_clip[0])}"', f'end = "{format_timecode(long_clip[1])}"']
     (root / "media/film.toml").write_text("\n".join(toml) + "\n", encoding="utf-8")
     return ids
 
 
-def clear_outputs(root: Path) -> None:
-    for name in OUTPUTS:
+def clear_outputs(root: Path, names: tuple[str, ...] = OUTPUTS) -> None:
+    for name in names:
         shutil.rmtree(root / name, ignore_errors=True)
+
+
+def min_psnr(a: Path, b: Path, work: Path) -> tuple[float, int, int]:
+    """The lowest per-frame PSNR (dB) of `a` against `b`, frame n against frame n; and both frame counts."""
+    log = work / "psnr.log"
+    timed([ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(a), "-i", str(b), "-lavfi",
+           f"[0:v]setpts=N[x];[1:v]setpts=N[y];[x][y]psnr=stats_file={log}", "-f", "null", "-"])
+    values = [float(part.split(":")[1]) for line in log.read_text().splitlines()
+              for part in line.split() if part.startswith("psnr_avg:")]
+    count = lambda p: round(probe(p).duration_ms * 25 / 1000)  # noqa: E731 (25 fps film)
+    return min(values), count(a), count(b)
 
 
 def naive_args(film: Path, dest: Path, start_ms: int, clip_ms: int) -> list[str]:
@@ -98,10 +120,11 @@ def bench(work: Path, args: argparse.Namespace) -> None:
     root, film_s, clip_ms = work / "root", round(args.minutes * 60), round(args.clip_seconds * 1000)
     spacing_ms = film_s * 1000 // args.clips
     starts = [k * spacing_ms + OFFSET_MS for k in range(args.clips)]
+    long_clip = (370, min(film_s * 1000, 180_370) - 1000)  # up to 3 minutes, the end a second early
     (root / "media").mkdir(parents=True, exist_ok=True)
     film = root / "media/film.mp4"
     generation_s = make_film(film, film_s)
-    ids = write_root(root, starts, clip_ms)
+    ids = write_root(root, starts, clip_ms, long_clip)
 
     version = subprocess.run([ffmpeg_exe(), "-version"], capture_output=True, text=True).stdout.splitlines()[0]
     print(f"machine: {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {version}")
@@ -114,9 +137,8 @@ def bench(work: Path, args: argparse.Namespace) -> None:
     only = [part for clip_id in ids for part in ("--only", clip_id)]
     rows: list[tuple[str, float, str]] = []
 
-    def run(name: str, argv: list[str], *, fresh: bool = True) -> float:
-        if fresh:
-            clear_outputs(root)
+    def run(name: str, argv: list[str], clear: tuple[str, ...] = CLIP_OUTPUTS) -> float:
+        clear_outputs(root, clear)
         seconds, said = timed(argv)
         rows.append((name, seconds, said))
         print(f"  {name}: {seconds:.2f} s  {said}", flush=True)
@@ -130,19 +152,45 @@ def bench(work: Path, args: argparse.Namespace) -> None:
     baseline = time.perf_counter() - began
     rows.append(("naive ffmpeg, `-i film -ss` per clip (baseline)", baseline, f"{len(ids)} clips"))
     print(f"  baseline: {baseline:.2f} s", flush=True)
-    run("`cut --jobs 1` exact", [*cli, "--jobs", "1", *only])
-    run("`cut --jobs 2` exact", [*cli, "--jobs", "2", *only])
-    run("unchanged rerun of `--jobs 2`", [*cli, "--jobs", "2", *only], fresh=False)
-    run("film job alone (`cut` after the clips)", [*cli], fresh=False)
-    run("`cut --mode copy`", [*cli, "--mode", "copy", *only])
+
+    info = probe(film)
+    began = time.perf_counter()
+    run_ffmpeg(encode_args(film, work / "rendition.mp4", info, 0, None), about=film)
+    rendition_s = time.perf_counter() - began
+    rows.append(("rendition alone (the film encoded once per film version)", rendition_s, "1 film"))
+    print(f"  rendition: {rendition_s:.2f} s", flush=True)
+    together = run("exact, together: `cut` on an empty root (rendition + film tracks + clips)",
+                   [*cli, "--jobs", "1"], clear=OUTPUTS)
+    rows[-1] = (rows[-1][0], together, rows[-1][2] + " (incl. the 3-min clip)")
+    smart = run("`cut --jobs 1` exact (smart), rendition current", [*cli, "--jobs", "1", *only])
+    run("`cut --jobs 2` exact (smart), rendition current", [*cli, "--jobs", "2", *only])
+    run("unchanged rerun of `--jobs 2`", [*cli, "--jobs", "2", *only], clear=())
+    smart_dir = work / "smart"
+    shutil.rmtree(smart_dir, ignore_errors=True)
+    shutil.copytree(root / "media/clips", smart_dir)
+    run("`cut --jobs 1 --mode exact-full` (whole clips re-encoded)", [*cli, "--jobs", "1", "--mode", "exact-full", *only])
+    quality = [min_psnr(smart_dir / f"{clip_id}.mp4", root / "media/clips" / f"{clip_id}.mp4", work) for clip_id in ids]
+    run("`cut --mode copy`", [*cli, "--mode", "copy", *only], clear=(*CLIP_OUTPUTS, ".catalogue/probe"))
+
+    cutlist = root / "media/film.toml"
+    timed([*cli, "--jobs", "1"])  # everything current again (exact)
+    moved = format_timecode(long_clip[1] + 1000)
+    cutlist.write_text(cutlist.read_text().replace(f'end = "{format_timecode(long_clip[1])}"', f'end = "{moved}"'))
+    run(f"out-point of the {(long_clip[1] - long_clip[0]) / 60000:.1f}-min clip moved by 1 s, then `cut`",
+        [*cli, "--jobs", "1"], clear=())
 
     print()
     print("| variant | wall time (s) | ratio vs baseline | `cut` says |")
     print("|---|---:|---:|---|")
     for name, seconds, said in rows:
-        absolute = name.startswith(("unchanged", "film job"))
+        absolute = name.startswith(("unchanged", "out-point", "rendition", "exact, together"))
         ratio = "— (absolute time)" if absolute else f"{baseline / seconds:.2f}×"
         print(f"| {name} | {seconds:.2f} | {ratio} | {said} |")
+    print(f"\nsmart clips alone: {baseline / smart:.1f}× the baseline; with the rendition's encode counted "
+          f"({rendition_s:.1f} s + {smart:.1f} s): {baseline / (rendition_s + smart):.1f}×")
+    worst = min(q[0] for q in quality)
+    frames = ", ".join(f"{a}/{b}" for _, a, b in quality)
+    print(f"smart vs exact-full, every frame: lowest PSNR {worst:.1f} dB; frames (smart/full) {frames}")
 
 
 def main() -> None:

@@ -315,6 +315,7 @@ def test_moving_the_out_point_recuts_only_that_clip_not_the_rendition(cut_25, tm
     _, summary = cut(root)
     assert sorted(p.name for p in summary.built) == ["b.jpg", "b.mp4", "film.chapters.vtt"]
     assert settings.film_video("film").stat().st_mtime_ns == rendition_before
+    assert record(settings, settings.clip_video("b"))["edges_reused"] == ["head"]  # only the new tail encoded
     assert_exact(settings.clip_video("b"), expected_frames(3000, 10_000, Fraction(25), 300), 25)
 
 
