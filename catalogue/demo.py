@@ -16,7 +16,8 @@ from pathlib import Path
 
 import ffmpeg
 
-from catalogue.demo_script import THEMES, DemoTheme, Line, clip_teaching_toml, sessions_toml, theme_teaching_toml
+from catalogue.demo_lessons import clip_teaching_toml, sessions_toml, theme_teaching_toml
+from catalogue.demo_script import THEMES, DemoTheme, Line
 from catalogue.fsutil import atomic_path, write_text_atomic
 from catalogue.media import file_arg, run_ffmpeg
 from catalogue.model import Cue

@@ -13,7 +13,8 @@ from conftest import DEFAULT_CLIPS, write_cutlist
 
 from catalogue.cutlist import Report, check_cutlists
 from catalogue.demo import FILM_ID, make_demo, plan_timeline
-from catalogue.demo_script import INTRODUCTIONS, SESSIONS, TEACHING, THEMES
+from catalogue.demo_lessons import INTRODUCTIONS, SESSIONS, TEACHING
+from catalogue.demo_script import THEMES
 from catalogue.errors import Problem
 from catalogue.media import ffmpeg_exe
 from catalogue.model import ClipStep, DiscussionStep
