@@ -9,8 +9,9 @@ unchanged rerun finds every output current and starts no ffmpeg at all.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from functools import partial
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,15 +150,22 @@ def chapter_cues(clips: Sequence[Clip]) -> list[Cue]:
 # --- the plan ---------------------------------------------------------------------------
 
 
-def _run_ffmpeg_into(output: Path, tmp: Path, args: list[str], about: Path, on_progress: ProgressCallback,
-                     span_ms: tuple[int, int] | None) -> None:
+@contextmanager
+def _space_for(output: Path) -> Iterator[None]:
+    """ffmpeg failing on a full disk becomes an error that says what to do."""
     try:
-        result = run_ffmpeg(args, about=about, on_progress=on_progress)
+        yield
     except MediaError as exc:
         if "No space left on device" not in exc.reason:
             raise
         raise CatalogueError(f"cannot write {output}: no space left on the device; free some space and "
                              "run `catalogue cut` again") from exc
+
+
+def _run_ffmpeg_into(output: Path, tmp: Path, args: list[str], about: Path, on_progress: ProgressCallback,
+                     span_ms: tuple[int, int] | None) -> None:
+    with _space_for(output):
+        result = run_ffmpeg(args, about=about, on_progress=on_progress)
     if result.progress.get("frame") == "0" or not tmp.is_file() or tmp.stat().st_size == 0:
         where = f" between {format_timecode(span_ms[0])} and {format_timecode(span_ms[1])}" if span_ms else ""
         raise MediaError(about, f"no video frame{where}: does the picture start later than the sound, "
@@ -181,22 +189,22 @@ def _smart_step(settings: Settings, output: Path, key: dict[str, Any], clip: Cli
 
     def run(tmp: Path, on_progress: ProgressCallback) -> dict[str, Any]:
         try:
-            if not BuildRecords(settings.root, settings.build_dir).is_current(rendition.output, rendition.key):
+            if not _current(settings, rendition):
                 raise NotSmart("the film's rendition is not built for this version of the film (`catalogue cut` "
                                "without --only builds it)")
             facts = load_rendition(rendition.output, rendition.key.get("preset", ENCODER["preset"]))
-            try:
+            with _space_for(output):
                 return cut_smart(facts, seek_us, clip.duration_ms, tmp, settings.rendition_dir, on_progress)
-            except MediaError as exc:
-                if "No space left on device" not in exc.reason:
-                    raise
-                raise CatalogueError(f"cannot write {output}: no space left on the device; free some space and "
-                                     "run `catalogue cut` again") from exc
         except NotSmart as why:
             _run_ffmpeg_into(output, tmp, encode_args(source, tmp, info, clip.start_ms, clip.duration_ms), source,
                              on_progress, (clip.start_ms, clip.end_ms))
             return {"method": "full", "why": str(why), "note": f"re-encoded whole: {why}"}
     return Step(output, key, clip.duration_ms, run)
+
+
+def _current(settings: Settings, step: Step) -> bool:
+    """Whether `step`'s output is there and made from its inputs (read when a later step runs)."""
+    return BuildRecords(settings.root, settings.build_dir).is_current(step.output, step.key)
 
 
 def _text_step(output: Path, key: dict[str, Any], make_text: Callable[[], str]) -> Step:
@@ -215,13 +223,12 @@ def machine_note(made_by: str) -> str:
 
 
 def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
-              cues: dict[str, list[Cue]], mode: str) -> Job:
+              cues: dict[str, list[Cue]], mode: str, web: Step) -> Job:
     """The steps of one clip: MP4, poster, one VTT per subtitle language."""
     source = cutlist.film.video_path
     film_id = file_identity(source)
     mp4 = settings.clip_video(clip.id)
     base = {"recipe": _RECIPE_VERSION, "film": film_id, "mode": mode}
-    web = rendition_step(settings, cutlist, info)  # what exact clips and posters are cut from, once current
     note = ""
     if mode == "copy":
         if not info.web_ready:
@@ -252,8 +259,7 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
 
     def poster_from(tmp: Path) -> list[str]:
         # the same frame; from the rendition (a keyframe every 2 s) it decodes far less than from a master
-        current = BuildRecords(settings.root, settings.build_dir).is_current(web.output, web.key)
-        return poster_args(web.output if current else source, tmp, info, clip.poster_time_ms)
+        return poster_args(web.output if _current(settings, web) else source, tmp, info, clip.poster_time_ms)
     steps.append(_ffmpeg_step(poster, poster_key, 0, poster_from, source))
     for lang, sub_path in cutlist.film.subtitles.items():
         vtt = settings.clip_vtt(clip.id, lang)
@@ -279,7 +285,7 @@ def rendition_step(settings: Settings, cutlist: CutList, info: MediaInfo) -> Ste
     return _ffmpeg_step(web, key, info.duration_ms, lambda tmp: encode_args(source, tmp, info, 0, None), source)
 
 
-def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[str, list[Cue]]) -> Job:
+def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[str, list[Cue]], web: Step) -> Job:
     """Per film: the chapters track, its subtitles as WebVTT, its rendition and poster. Built before
     the clips (`first`): exact clips are cut from the rendition."""
     film, source = cutlist.film, cutlist.film.video_path
@@ -295,7 +301,7 @@ def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[
                **({"note": vtt_note} if vtt_note else {})}
         steps.append(_text_step(settings.film_vtt(film.id, lang), key,
                                 partial(format_vtt, cues.get(lang, []), note=vtt_note)))
-    steps.append(rendition_step(settings, cutlist, info))
+    steps.append(web)
     at_ms = min(info.duration_ms // 10, 60_000)
     steps.append(_ffmpeg_step(settings.film_poster(film.id),
                               {"recipe": _RECIPE_VERSION, "film": film_id, "kind": "poster", "at_ms": at_ms}, 0,
@@ -314,11 +320,12 @@ def plan_cut(settings: Settings, catalogue: Catalogue, report: Report, *, mode: 
             continue
         info = probe_cached(cutlist.film.video_path, settings.probe_dir, keyframes=mode == "copy")
         cues = {lang: report.cues.get((cutlist.film.id, lang), []) for lang in cutlist.film.subtitles}
+        web = rendition_step(settings, cutlist, info)  # built by the film job; exact clips and posters use it
         if not only:
-            jobs.append(plan_film(settings, cutlist, info, cues))
+            jobs.append(plan_film(settings, cutlist, info, cues, web))
         for clip in clips:
             try:
-                jobs.append(plan_clip(settings, cutlist, clip, info, cues, mode))
+                jobs.append(plan_clip(settings, cutlist, clip, info, cues, mode, web))
             except CatalogueError as exc:
                 unplannable[clip.id] = str(exc)
     return jobs, unplannable

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalogue.cutlist import Catalogue, Report, check_cutlists
-from catalogue.cutting import target_size
+from catalogue.rendition import target_size
 from catalogue.errors import CatalogueError
 from catalogue.model import Clip, Cue, Film, SubtitleSource, Theme
 from catalogue.probecache import probe_cached
