@@ -286,19 +286,11 @@ def read_keyframes(path: Path) -> tuple[int, ...]:
 
 def parse_keyframes(framecrc: str) -> tuple[int, ...]:
     """Keyframe times from ffmpeg's framecrc output (a packet line without `F=`, or with bit 1 set)."""
-    num, den = 1, 1000
-    times = []
-    for line in framecrc.splitlines():
-        if line.startswith("#tb 0:"):
-            num, den = (int(n) for n in line.split(":", 1)[1].strip().split("/"))
-        elif line and not line.startswith("#"):
-            fields = [field.strip() for field in line.split(",")]
-            if len(fields) < 6 or fields[0] != "0":
-                continue
-            flags = next((f for f in fields[6:] if f.startswith("F=")), "F=0x1")
-            if int(flags[2:], 16) & 1:
-                times.append(int(fields[2]) * num * 1000 // den)
-    return tuple(sorted(t for t in times if t >= 0))
+    video = parse_packets(framecrc).get(0)
+    if video is None:
+        return ()
+    num, den = video.timebase
+    return tuple(sorted(pts * num * 1000 // den for pts, _ in video.keys if pts >= 0))
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,13 @@ def file_identity(path: Path) -> dict[str, object]:
     return {"path": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
+def identity_key(path: Path) -> str:
+    """A short name for this version of a file: for caches of what was learnt from it."""
+    return hashlib.sha256(json.dumps(file_identity(path), sort_keys=True).encode()).hexdigest()[:32]
+
+
 def _cache_file(cache_dir: Path, path: Path) -> Path:
-    key = hashlib.sha256(json.dumps(file_identity(path), sort_keys=True).encode()).hexdigest()[:32]
-    return cache_dir / f"{key}.json"
+    return cache_dir / f"{identity_key(path)}.json"
 
 
 def probe_cached(path: Path, cache_dir: Path, *, keyframes: bool = False, save: bool = True) -> MediaInfo:

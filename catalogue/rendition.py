@@ -15,7 +15,6 @@ once per file version and cached.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tempfile
 import threading
@@ -30,7 +29,7 @@ from catalogue.fsutil import write_text_atomic
 from catalogue.media import Packets, file_arg, run_ffmpeg
 from catalogue.model import MediaInfo
 from catalogue.mp4 import avc_config, read_tracks
-from catalogue.probecache import file_identity
+from catalogue.probecache import file_identity, identity_key
 
 GOP_MS = 2000
 ENCODER: dict[str, Any] = {
@@ -151,7 +150,7 @@ def source_preset(path: Path, info: MediaInfo, cache_dir: Path) -> str | None:
     if form_problem(info):
         return None
     identity = file_identity(path)
-    cache = cache_dir / f"form-{hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]}.json"
+    cache = cache_dir / f"form-{identity_key(path)}.json"
     try:
         data = json.loads(cache.read_text("utf-8"))
         if data.get("identity") == identity and data.get("version") == _FACTS_VERSION:

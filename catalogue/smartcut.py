@@ -74,9 +74,9 @@ def plan_smart(rendition: Rendition, seek_us: int, duration_ms: int) -> SmartPla
     num, den = video.timebase
     pts = video.pts
     # compare exactly, in integers: a tick is num/den s
-    first = bisect.bisect_left([p * num * 1_000_000 for p in pts], seek_us * den)
-    end_us = seek_us + duration_ms * 1000
-    stop = bisect.bisect_left([p * num * 1_000_000 for p in pts], end_us * den)
+    scaled = [p * num * 1_000_000 for p in pts]
+    first = bisect.bisect_left(scaled, seek_us * den)
+    stop = bisect.bisect_left(scaled, (seek_us + duration_ms * 1000) * den)
     if first >= stop:
         raise NotSmart("no frame of the rendition in the clip")
     index = {p: i for i, p in enumerate(pts)}
