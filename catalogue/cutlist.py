@@ -163,6 +163,9 @@ class _Checker:
     def existing_file(self, value: str, where: str, key: str) -> Path | None:
         if not value:
             return None
+        if "\0" in value:  # no file system has such a name (and Path.resolve raises on it)
+            self.error(where, key, "file name contains a NUL character (\\u0000)")
+            return None
         path = (self.path.parent / value).resolve()
         if not path.is_file():
             self.error(where, key, f"file not found: {path}")

@@ -215,6 +215,7 @@ def test_check_cutlists_unknown_theme(small_catalogue: MakeCatalogue, check: Cal
 
 @pytest.mark.parametrize(("old", "new", "field", "message"), [
     ('video = "film.mp4"', 'video = "geen-film.mp4"', "video", "file not found:"),
+    ('video = "film.mp4"', 'video = "film\\u0000.mp4"', "video", "contains a NUL character"),  # found by hypothesis
     ('nl = "../transcripts/film.nl.vtt"', 'nl = "../transcripts/weg.nl.vtt"', "subtitles.nl", "file not found:"),
     ('nl = "../transcripts/film.nl.vtt"', 'nl = "film.mp4"', "subtitles.nl", "film.mp4: use a .vtt or .srt file"),
     ('nl = "../transcripts/film.nl.vtt"', 'Nederlands = "../transcripts/film.nl.vtt"', "subtitles.Nederlands",
