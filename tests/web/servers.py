@@ -4,12 +4,17 @@ one raw request straight into the ASGI app."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
+import subprocess
+import sys
+import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -45,6 +50,37 @@ def chromium(extra_args: Sequence[str] = ()) -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def catalogue_server(root: Path) -> Iterator[str]:
+    """`python -m catalogue --root ROOT serve` on a free loopback port until the block ends; yields its
+    base URL. Its output goes to ROOT/serve.log, shown when it does not come up."""
+    from catalogue.settings import PROJECT_DIR
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = root / "serve.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "catalogue", "--root", str(root), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=PROJECT_DIR, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + 30
+        while not healthy(f"{base}/healthz"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = log_path.read_text(encoding="utf-8", errors="replace")
+                raise AssertionError(f"the server did not come up on {base} (exit code {process.poll()}):\n{output}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 def healthy(url: str) -> bool:

@@ -8,10 +8,7 @@ only when Playwright or Chromium cannot be found at all.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from catalogue.media import ffmpeg_exe
-from catalogue.settings import PROJECT_DIR
-from servers import CHROMIUM, NO_CHROMIUM, chromium, free_port, healthy
+from servers import CHROMIUM, NO_CHROMIUM, catalogue_server, chromium
 from sites import build_site
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
@@ -132,30 +128,8 @@ def catalogue_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(catalogue_root: Path) -> Iterator[Server]:
     """`python -m catalogue --root … serve` in a subprocess, until the module is done."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = catalogue_root / "serve.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "catalogue", "--root", str(catalogue_root), "serve",
-             "--host", "127.0.0.1", "--port", str(port)],
-            cwd=PROJECT_DIR, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        deadline = time.monotonic() + 30
-        while not healthy(f"{base}/healthz"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = log_path.read_text(encoding="utf-8", errors="replace")
-                pytest.fail(f"the server did not come up on {base} (exit code {process.poll()}):\n{output}")
-            time.sleep(0.1)
+    with catalogue_server(catalogue_root) as base:
         yield Server(base, catalogue_root)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,7 @@ end without a decode error, seek anywhere, and the last frame is shown at the cl
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,8 +12,7 @@ from typing import Any
 import pytest
 
 from catalogue.media import ffmpeg_exe, probe
-from catalogue.settings import PROJECT_DIR
-from servers import CHROMIUM, NO_CHROMIUM, chromium, free_port, healthy
+from servers import CHROMIUM, NO_CHROMIUM, catalogue_server, chromium
 from sites import build_site
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
@@ -63,21 +59,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
     for clip_id in CLIPS:
         record = json.loads((settings.build_dir / "media" / "clips" / f"{clip_id}.mp4.json").read_text())
         assert record["method"] == "smart", (clip_id, record)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen([sys.executable, "-m", "catalogue", "--root", str(root), "serve", "--host",
-                                "127.0.0.1", "--port", str(port)], cwd=PROJECT_DIR, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        deadline = time.monotonic() + 30
-        while not healthy(f"{base}/healthz"):
-            assert process.poll() is None and time.monotonic() < deadline, "the server did not come up"
-            time.sleep(0.1)
+    with catalogue_server(root) as base:
         yield base, root
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
