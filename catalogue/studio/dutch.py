@@ -40,6 +40,7 @@ _TEMPLATES: list[tuple[str, Render]] = [
      r"e\.g\. 'buddys-vinden'",
      "{value} is geen slug: gebruik kleine letters, cijfers en enkele koppeltekens, bijv. 'buddys-vinden'"),
     (r"file not found: (?P<path>.+)", "bestand niet gevonden: {path}"),
+    (r"file name contains a NUL character \(\\u0000\)", "de bestandsnaam bevat een NUL-teken (\\u0000)"),
     (r"file is not readable: (?P<path>.+) \((?P<reason>[^()]*)\)", "bestand is niet leesbaar: {path} ({reason})"),
     (r"file not found", "bestand niet gevonden"),
     (r"cannot read the file: (?P<reason>.+)", "het bestand kan niet gelezen worden: {reason}"),

@@ -218,6 +218,7 @@ def test_every_message_of_check_is_rendered(tmp_path: Path, small_catalogue: Cal
 
         [film.subtitles]
         en = "../transcripts/kapot.vtt"
+        fr = "../transcripts/nul\\u0000.vtt"
 
         [[session]]
         id = "leeg"
@@ -244,7 +245,7 @@ def test_every_message_of_check_is_rendered(tmp_path: Path, small_catalogue: Cal
               "name a clip id", "must be true (no quotes)", "name at least one question", "whole number of minutes",
               "cannot be a session id", "duplicate session id (also in", "duplicate session id", "have no questions",
               "(did you mean 'vierde'?)", "unknown clip 'zzzzzz'", "past the end of clip", "is the end of clip",
-              "after the clip's start"]
+              "after the clip's start", "contains a NUL character"]
     for part in wanted:
         assert any(part in m for m in messages), (part, messages)
     for message in messages:
