@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.media import ffmpeg_exe
+from catalogue.media.runner import ffmpeg_exe
 from catalogue.settings import Settings
 
 DATA = Path(__file__).parent / "data"
