@@ -115,13 +115,15 @@ def encode_args(source: Path, dest: Path, info: MediaInfo, start_ms: int, durati
     return list(out.global_args(*_GLOBAL).compile(cmd="ffmpeg", overwrite_output=True))[1:]
 
 
-def copy_args(source: Path, dest: Path, info: MediaInfo, seek_ms: int | None, duration_ms: int | None) -> list[str]:
-    """Stream copy from the keyframe at or before the seek point; timestamps start at 0."""
+def copy_args(source: Path, dest: Path, info: MediaInfo, seek_ms: int | None, duration_ms: int | None,
+              timestamps: str = "make_zero") -> list[str]:
+    """Stream copy from the keyframe at or before the seek point; timestamps start at 0 (with
+    `timestamps="auto"`: kept as the source has them, edit lists included)."""
     options: dict[str, Any] = {"ss": format_seconds(seek_ms)} if seek_ms else {}
     stream = ffmpeg.input(file_arg(source), **options)
     outputs = [stream["v:0"], stream["a:0"]] if info.audio else [stream["v:0"]]
     extra: dict[str, Any] = {"t": format_seconds(duration_ms)} if duration_ms is not None else {}
-    out = ffmpeg.output(*outputs, file_arg(dest), c="copy", avoid_negative_ts="make_zero", movflags="+faststart",
+    out = ffmpeg.output(*outputs, file_arg(dest), c="copy", avoid_negative_ts=timestamps, movflags="+faststart",
                         map_metadata=-1, map_chapters=-1, **extra)
     return list(out.global_args(*_GLOBAL).compile(cmd="ffmpeg", overwrite_output=True))[1:]
 
@@ -248,6 +250,8 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
     else:
         shown_ms = clip.start_ms
         video_key = {**base, "kind": "clip", "start_ms": clip.start_ms, "end_ms": clip.end_ms, "encoder": ENCODER}
+        if mode == "exact":  # cut from the rendition: remade with it
+            video_key["rendition"] = web.key
         if mode == "exact":
             steps = [_smart_step(settings, mp4, video_key, clip, info, source, web)]
         else:
@@ -278,9 +282,12 @@ def rendition_step(settings: Settings, cutlist: CutList, info: MediaInfo) -> Ste
     film_id = file_identity(source)
     preset = source_preset(source, info, settings.rendition_dir)
     if preset:
-        key = {"recipe": _RECIPE_VERSION, "kind": "film", "film": film_id, "mode": "copy", "preset": preset}
-        return _ffmpeg_step(web, key, info.duration_ms // 20, lambda tmp: copy_args(source, tmp, info, None, None),
-                            source)
+        # the source's own timeline: a film with B-frames starts at 0 through its edit list, and shifting it
+        # ("make_zero") moved every frame two frames later than the clips' times (issue 21)
+        key = {"recipe": _RECIPE_VERSION, "kind": "film", "film": film_id, "mode": "copy", "preset": preset,
+               "timestamps": "source"}
+        return _ffmpeg_step(web, key, info.duration_ms // 20,
+                            lambda tmp: copy_args(source, tmp, info, None, None, timestamps="auto"), source)
     key = {"recipe": _RECIPE_VERSION, "kind": "film", "film": film_id, "encoder": ENCODER}
     return _ffmpeg_step(web, key, info.duration_ms, lambda tmp: encode_args(source, tmp, info, 0, None), source)
 
