@@ -6,6 +6,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from catalogue.errors import CatalogueError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -15,12 +18,18 @@ class Settings:
     """Where a catalogue lives. Every generated path derives from `root`."""
 
     root: Path
+    # where the media are served from (a CDN, an object store, a static host): every media URL of the site
+    # points there, under the names `catalogue publish` writes; "" when the site serves them itself
+    media_url: str = ""
 
     @classmethod
-    def from_env(cls, root: str | Path | None = None, environ: Mapping[str, str] = os.environ) -> Settings:
-        """`root` (from `--root`) wins, then `CATALOGUE_ROOT`, then the current directory."""
+    def from_env(cls, root: str | Path | None = None, environ: Mapping[str, str] = os.environ, *,
+                 media_url: str | None = None) -> Settings:
+        """`root` (from `--root`) wins, then `CATALOGUE_ROOT`, then the current directory; `media_url`
+        (from `serve --media-url`), then `CATALOGUE_MEDIA_URL`, then none."""
         chosen = root if root is not None else environ.get("CATALOGUE_ROOT") or "."
-        return cls(root=Path(chosen).expanduser().resolve())
+        url = media_url if media_url is not None else environ.get("CATALOGUE_MEDIA_URL", "")
+        return cls(root=Path(chosen).expanduser().resolve(), media_url=parse_media_url(url))
 
     @property
     def media_dir(self) -> Path:
@@ -65,6 +74,16 @@ class Settings:
         return self.state_dir / "renditions"
 
     @property
+    def hls_dir(self) -> Path:
+        """The adaptive ladders (catalogue.cutting.ladder): a folder per clip and per film."""
+        return self.media_dir / "hls"
+
+    @property
+    def hash_dir(self) -> Path:
+        """The content hash of each served file, by file version (the versions in media URLs)."""
+        return self.state_dir / "hashes"
+
+    @property
     def index_dir(self) -> Path:
         return self.state_dir / "index"
 
@@ -83,6 +102,13 @@ class Settings:
     def clip_vtt(self, clip_id: str, lang: str) -> Path:
         return self.clip_transcripts_dir / f"{clip_id}.{lang}.vtt"
 
+    def clip_hls(self, clip_id: str) -> Path:
+        """The folder of a clip's ladder: master.m3u8, and a playlist and a file per rung."""
+        return self.hls_dir / "clips" / clip_id
+
+    def film_hls(self, film_id: str) -> Path:
+        return self.hls_dir / "films" / film_id
+
     def film_video(self, film_id: str) -> Path:
         return self.films_dir / f"{film_id}.mp4"
 
@@ -96,3 +122,17 @@ class Settings:
     def cutlist_paths(self) -> list[Path]:
         """Every cut list of the catalogue: `media/*.toml`, sorted."""
         return sorted(self.media_dir.glob("*.toml"))
+
+
+def parse_media_url(text: str) -> str:
+    """The media origin as the site uses it (no trailing slash), or "" for none; a clear error for what
+    is no http(s) URL of a folder."""
+    text = text.strip()
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise CatalogueError(f"media URL {text!r} is not an http(s) address of a folder: set CATALOGUE_MEDIA_URL "
+                             "(or --media-url) to where the files of `catalogue publish` are served, e.g. "
+                             "https://media.example.org/catalogue")
+    return text.rstrip("/")

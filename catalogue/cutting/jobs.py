@@ -9,9 +9,8 @@ unchanged rerun finds every output current and starts no ffmpeg at all.
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
 from functools import partial
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,30 +22,19 @@ from catalogue.buildrecord import BuildRecords
 from catalogue.cutlist import Catalogue, Report
 from catalogue.errors import CatalogueError, MediaError
 from catalogue.fsutil import atomic_path, remove_stale_partials
-from catalogue.media import RUNNING, ProgressCallback, file_arg, run_ffmpeg
+from catalogue.media import RUNNING, ProgressCallback, file_arg
 from catalogue.model import Clip, Cue, CutList, MediaInfo
 from catalogue.media import file_identity, probe_cached
 from catalogue.cutting.rendition import ENCODER, load_rendition, source_preset, target_size
 from catalogue.settings import Settings
+from catalogue.cutting.ladder import FilmLadder, clip_ladder, film_ladder
 from catalogue.cutting.smartcut import NotSmart, cut_smart, remove_stale_work
+from catalogue.cutting.steps import FFMPEG_GLOBAL, Step, frame_seek_us, is_current, run_ffmpeg_into, space_for
 from catalogue.subtitles import clip_cues, escape_text, format_vtt
 from catalogue.timecode import format_seconds, format_timecode
 
 MODES = ("exact", "exact-full", "copy")
-_GLOBAL = ("-hide_banner", "-nostdin", "-v", "error", "-progress", "pipe:1", "-nostats")
 _RECIPE_VERSION = 2  # bump when the commands change in a way that should rebuild everything
-
-
-@dataclass(frozen=True)
-class Step:
-    """One output file and how to make it at a temporary path."""
-
-    output: Path
-    key: dict[str, Any]
-    work_ms: int  # media time ffmpeg will write (for progress); 0 when no ffmpeg runs
-    # writes the output at the temporary path; may return what it did (kept in the build record;
-    # a "note" in it is told to the listener)
-    run: Callable[[Path, ProgressCallback], dict[str, Any] | None] = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -83,21 +71,6 @@ class CutListener:
 # --- pure: sizes and ffmpeg arguments --------------------------------------------------
 
 
-def frame_seek_us(start_ms: int, fps: float) -> int:
-    """Where to seek (µs) so the first frame kept is the one on screen at `start`.
-
-    ffmpeg keeps the first frame whose time is at or after the seek point, so a `start`
-    inside a frame would lose that frame: seek to just before the frame's own start
-    instead (100 µs, far less than a frame, covers the rounding of the frame rate).
-    """
-    if not 0 < fps <= 1000:
-        return start_ms * 1000
-    ntsc = next((k * 1000 / 1001 for k in (24, 30, 48, 60, 120) if abs(fps - k * 1000 / 1001) < 0.006), None)
-    rate = ntsc or fps
-    frame = int(start_ms * rate / 1000 + 1e-6)
-    return max(0, min(start_ms * 1000, int(frame * 1_000_000 / rate)) - 100)
-
-
 def encode_args(source: Path, dest: Path, info: MediaInfo, start_ms: int, duration_ms: int | None) -> list[str]:
     """Frame-accurate re-encode: seek before the input (fast), ffmpeg decodes from the
     keyframe before `start` and drops what precedes it; rotation applied by the decoder."""
@@ -112,7 +85,7 @@ def encode_args(source: Path, dest: Path, info: MediaInfo, start_ms: int, durati
     extra: dict[str, Any] = {"t": format_seconds(duration_ms)} if duration_ms is not None else {}
     encoder = dict(ENCODER) if info.audio else {k: v for k, v in ENCODER.items() if not k.endswith(":a") and k != "ac"}
     out = ffmpeg.output(*outputs, file_arg(dest), **encoder, **extra, map_metadata=-1, map_chapters=-1)
-    return list(out.global_args(*_GLOBAL).compile(cmd="ffmpeg", overwrite_output=True))[1:]
+    return list(out.global_args(*FFMPEG_GLOBAL).compile(cmd="ffmpeg", overwrite_output=True))[1:]
 
 
 def copy_args(source: Path, dest: Path, info: MediaInfo, seek_ms: int | None, duration_ms: int | None,
@@ -125,7 +98,7 @@ def copy_args(source: Path, dest: Path, info: MediaInfo, seek_ms: int | None, du
     extra: dict[str, Any] = {"t": format_seconds(duration_ms)} if duration_ms is not None else {}
     out = ffmpeg.output(*outputs, file_arg(dest), c="copy", avoid_negative_ts=timestamps, movflags="+faststart",
                         map_metadata=-1, map_chapters=-1, **extra)
-    return list(out.global_args(*_GLOBAL).compile(cmd="ffmpeg", overwrite_output=True))[1:]
+    return list(out.global_args(*FFMPEG_GLOBAL).compile(cmd="ffmpeg", overwrite_output=True))[1:]
 
 
 def poster_args(source: Path, dest: Path, info: MediaInfo, at_ms: int) -> list[str]:
@@ -134,7 +107,7 @@ def poster_args(source: Path, dest: Path, info: MediaInfo, at_ms: int) -> list[s
     stream = ffmpeg.input(file_arg(source), ss=format_seconds(at_ms))
     out = ffmpeg.output(stream["v:0"].filter("scale", width, height), file_arg(dest), vframes=1, update=1,
                         **{"q:v": 3, "f": "image2", "c:v": "mjpeg", "pix_fmt": "yuvj420p"})
-    return list(out.global_args(*_GLOBAL).compile(cmd="ffmpeg", overwrite_output=True))[1:]
+    return list(out.global_args(*FFMPEG_GLOBAL).compile(cmd="ffmpeg", overwrite_output=True))[1:]
 
 
 def copy_start_ms(keyframes_ms: Sequence[int], start_ms: int) -> int:
@@ -152,32 +125,10 @@ def chapter_cues(clips: Sequence[Clip]) -> list[Cue]:
 # --- the plan ---------------------------------------------------------------------------
 
 
-@contextmanager
-def _space_for(output: Path) -> Iterator[None]:
-    """ffmpeg failing on a full disk becomes an error that says what to do."""
-    try:
-        yield
-    except MediaError as exc:
-        if "No space left on device" not in exc.reason:
-            raise
-        raise CatalogueError(f"cannot write {output}: no space left on the device; free some space and "
-                             "run `catalogue cut` again") from exc
-
-
-def _run_ffmpeg_into(output: Path, tmp: Path, args: list[str], about: Path, on_progress: ProgressCallback,
-                     span_ms: tuple[int, int] | None) -> None:
-    with _space_for(output):
-        result = run_ffmpeg(args, about=about, on_progress=on_progress)
-    if result.progress.get("frame") == "0" or not tmp.is_file() or tmp.stat().st_size == 0:
-        where = f" between {format_timecode(span_ms[0])} and {format_timecode(span_ms[1])}" if span_ms else ""
-        raise MediaError(about, f"no video frame{where}: does the picture start later than the sound, "
-                                "or end earlier?")
-
-
 def _ffmpeg_step(output: Path, key: dict[str, Any], work_ms: int, make_args: Callable[[Path], list[str]],
                  about: Path, span_ms: tuple[int, int] | None = None, done: dict[str, Any] | None = None) -> Step:
     def run(tmp: Path, on_progress: ProgressCallback) -> dict[str, Any] | None:
-        _run_ffmpeg_into(output, tmp, make_args(tmp), about, on_progress, span_ms)
+        run_ffmpeg_into(output, tmp, make_args(tmp), about, on_progress, span_ms)
         return done
     return Step(output, key, work_ms, run)
 
@@ -191,22 +142,17 @@ def _smart_step(settings: Settings, output: Path, key: dict[str, Any], clip: Cli
 
     def run(tmp: Path, on_progress: ProgressCallback) -> dict[str, Any]:
         try:
-            if not _current(settings, rendition):
+            if not is_current(settings, rendition):
                 raise NotSmart("the film's rendition is not built for this version of the film (`catalogue cut` "
                                "without --only builds it)")
             facts = load_rendition(rendition.output, rendition.key.get("preset", ENCODER["preset"]))
-            with _space_for(output):
+            with space_for(output):
                 return cut_smart(facts, seek_us, clip.duration_ms, tmp, settings.rendition_dir, on_progress)
         except NotSmart as why:
-            _run_ffmpeg_into(output, tmp, encode_args(source, tmp, info, clip.start_ms, clip.duration_ms), source,
+            run_ffmpeg_into(output, tmp, encode_args(source, tmp, info, clip.start_ms, clip.duration_ms), source,
                              on_progress, (clip.start_ms, clip.end_ms))
             return {"method": "full", "why": str(why), "note": f"re-encoded whole: {why}"}
     return Step(output, key, clip.duration_ms, run)
-
-
-def _current(settings: Settings, step: Step) -> bool:
-    """Whether `step`'s output is there and made from its inputs (read when a later step runs)."""
-    return BuildRecords(settings.root, settings.build_dir).is_current(step.output, step.key)
 
 
 def _text_step(output: Path, key: dict[str, Any], make_text: Callable[[], str]) -> Step:
@@ -225,8 +171,9 @@ def machine_note(made_by: str) -> str:
 
 
 def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
-              cues: dict[str, list[Cue]], mode: str, web: Step) -> Job:
-    """The steps of one clip: MP4, poster, one VTT per subtitle language."""
+              cues: dict[str, list[Cue]], mode: str, web: Step, ladder: FilmLadder | None = None) -> Job:
+    """The steps of one clip: MP4, poster, one VTT per subtitle language, and its adaptive ladder
+    (catalogue.cutting.ladder) when the film has one."""
     source = cutlist.film.video_path
     film_id = file_identity(source)
     mp4 = settings.clip_video(clip.id)
@@ -263,7 +210,7 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
 
     def poster_from(tmp: Path) -> list[str]:
         # the same frame; from the rendition (a keyframe every 2 s) it decodes far less than from a master
-        return poster_args(web.output if _current(settings, web) else source, tmp, info, clip.poster_time_ms)
+        return poster_args(web.output if is_current(settings, web) else source, tmp, info, clip.poster_time_ms)
     steps.append(_ffmpeg_step(poster, poster_key, 0, poster_from, source))
     for lang, sub_path in cutlist.film.subtitles.items():
         vtt = settings.clip_vtt(clip.id, lang)
@@ -272,6 +219,8 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
                "window": [shown_ms, clip.end_ms], **({"note": vtt_note} if vtt_note else {})}
         lang_cues = cues.get(lang, [])
         steps.append(_text_step(vtt, key, partial(_clip_vtt, lang_cues, shown_ms, clip.end_ms, vtt_note)))
+    if ladder is not None:  # what the MP4 shows, so that the same subtitles fit
+        steps += clip_ladder(settings, clip.id, (shown_ms, clip.end_ms), info, source, web, ladder)
     return Job(clip.id, tuple(steps), note)
 
 
@@ -292,9 +241,10 @@ def rendition_step(settings: Settings, cutlist: CutList, info: MediaInfo) -> Ste
     return _ffmpeg_step(web, key, info.duration_ms, lambda tmp: encode_args(source, tmp, info, 0, None), source)
 
 
-def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[str, list[Cue]], web: Step) -> Job:
-    """Per film: the chapters track, its subtitles as WebVTT, its rendition and poster. Built before
-    the clips (`first`): exact clips are cut from the rendition."""
+def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[str, list[Cue]], web: Step,
+              ladder: FilmLadder | None = None) -> Job:
+    """Per film: the chapters track, its subtitles as WebVTT, its rendition and poster, and its adaptive
+    ladder. Built before the clips (`first`): exact clips are cut from the rendition and the ladder."""
     film, source = cutlist.film, cutlist.film.video_path
     film_id = file_identity(source)
     chapters = chapter_cues(cutlist.clips)
@@ -313,6 +263,8 @@ def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[
     steps.append(_ffmpeg_step(settings.film_poster(film.id),
                               {"recipe": _RECIPE_VERSION, "film": film_id, "kind": "poster", "at_ms": at_ms}, 0,
                               lambda tmp: poster_args(source, tmp, info, at_ms), source))
+    if ladder is not None:
+        steps += ladder.steps
     return Job(f"film {film.id}", tuple(steps), first=True)
 
 
@@ -328,11 +280,12 @@ def plan_cut(settings: Settings, catalogue: Catalogue, report: Report, *, mode: 
         info = probe_cached(cutlist.film.video_path, settings.probe_dir, keyframes=mode == "copy")
         cues = {lang: report.cues.get((cutlist.film.id, lang), []) for lang in cutlist.film.subtitles}
         web = rendition_step(settings, cutlist, info)  # built by the film job; exact clips and posters use it
+        ladder = film_ladder(settings, cutlist.film.id, info, web) if info.video else None
         if not only:
-            jobs.append(plan_film(settings, cutlist, info, cues, web))
+            jobs.append(plan_film(settings, cutlist, info, cues, web, ladder))
         for clip in clips:
             try:
-                jobs.append(plan_clip(settings, cutlist, clip, info, cues, mode, web))
+                jobs.append(plan_clip(settings, cutlist, clip, info, cues, mode, web, ladder))
             except CatalogueError as exc:
                 unplannable[clip.id] = str(exc)
     return jobs, unplannable
@@ -342,7 +295,11 @@ def plan_cut(settings: Settings, catalogue: Catalogue, report: Report, *, mode: 
 
 
 def pending_steps(job: Job, records: BuildRecords, force: bool) -> list[Step]:
-    return [step for step in job.steps if force or not records.is_current(step.output, step.key)]
+    pending: list[Step] = []
+    for step in job.steps:
+        if force or not records.is_current(step.output, step.key) or any(p.output in step.needs for p in pending):
+            pending.append(step)
+    return pending
 
 
 def build(settings: Settings, jobs: Sequence[Job], *, force: bool = False, workers: int = 1,
@@ -352,7 +309,7 @@ def build(settings: Settings, jobs: Sequence[Job], *, force: bool = False, worke
     RUNNING.reopen()
     records = BuildRecords(settings.root, settings.build_dir)
     for folder in (settings.clips_dir, settings.films_dir, settings.clip_transcripts_dir,
-                   settings.film_transcripts_dir):
+                   settings.film_transcripts_dir, *settings.hls_dir.glob("*/*/")):
         remove_stale_partials(folder)
         remove_stale_partials(settings.build_dir / folder.relative_to(settings.root))  # their records
     summary = CutSummary()
@@ -395,3 +352,4 @@ def build(settings: Settings, jobs: Sequence[Job], *, force: bool = False, worke
         raise
     pool.shutdown(wait=True)
     return summary
+

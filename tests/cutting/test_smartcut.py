@@ -316,9 +316,14 @@ def test_moving_the_out_point_recuts_only_that_clip_not_the_rendition(cut_25, tm
     rendition_before = settings.film_video("film").stat().st_mtime_ns
     cutlist.write_text(cutlist.read_text().replace("end = 9.0", "end = 10.0"))
     _, summary = cut(root)
-    assert sorted(p.name for p in summary.built) == ["b.jpg", "b.mp4", "film.chapters.vtt"]
+    assert [p.relative_to(root).as_posix() for p in summary.built if "/hls/" not in p.as_posix()] == [
+        "transcripts/films/film.chapters.vtt", "media/clips/b.mp4", "media/clips/b.jpg"]
+    assert sorted(p.relative_to(root).as_posix() for p in summary.built if "/hls/" in p.as_posix()) == [
+        f"media/hls/clips/b/{name}" for name in ("234p.m3u8", "234p.mp4", "master.m3u8")]  # its ladder, not the film's
     assert settings.film_video("film").stat().st_mtime_ns == rendition_before
     assert record(settings, settings.clip_video("b"))["edges_reused"] == ["head"]  # only the new tail encoded
+    rung = record(settings, settings.clip_hls("b") / "234p.mp4")  # and so for its rung of the ladder
+    assert (rung["method"], rung["edges_reused"]) == ("smart", ["head"])
     assert_exact(settings.clip_video("b"), expected_frames(3000, 10_000, Fraction(25), 300), 25)
 
 
