@@ -293,20 +293,37 @@ def _print_transcribed(settings: Settings, outcome: Any) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--workers", "-w", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Server processes; about one per CPU core for a class at once.")
+@click.option("--media-url", metavar="URL",
+              help="Where the media are served (the folder of `catalogue publish`, on a CDN, object store or "
+                   "static host). Default: $CATALOGUE_MEDIA_URL, else this server serves them.")
+@click.option("--no-media-check", is_flag=True, help="Start without checking the media origin first.")
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int, workers: int) -> None:
+def serve(settings: Settings, host: str, port: int, workers: int, media_url: str | None, no_media_check: bool) -> None:
     """Run the web catalogue (uvicorn) until interrupted.
 
     Pages, search, embeds and the API read the root's cut lists, outputs and index;
     a new index (`catalogue index`) is picked up without a restart. For many
     viewers, run one worker per core and put nginx in front (deploy/README.md).
-    Ctrl+C or SIGTERM stop it; running requests get 5 seconds to finish.
+    With a media URL, every video, poster, caption and HLS file is fetched from there,
+    and the origin is checked first (its files and CORS headers): a problem stops the
+    server with what to fix. Ctrl+C or SIGTERM stop it; running requests get 5 seconds.
     """
     import os
 
     import uvicorn
 
+    from catalogue.settings import parse_media_url
+    from catalogue.web import check_media_origin
+
+    if media_url is not None:
+        settings = Settings(settings.root, parse_media_url(media_url))
     _check_can_listen(host, port)
+    if settings.media_url and not no_media_check:
+        problems = check_media_origin(settings, f"http://{'[' + host + ']' if ':' in host else host}:{port}")
+        if problems:
+            raise CatalogueError(f"the media origin {settings.media_url} is not ready for this site:\n  "
+                                 + "\n  ".join(problems) + "\n(--no-media-check starts anyway)")
+    os.environ["CATALOGUE_MEDIA_URL"] = settings.media_url  # every worker makes its app from the environment
     click.echo(f"Serving {settings.root} on http://{host}:{port}"
                + (f" with {workers} workers" if workers > 1 else "") + " (Ctrl+C stops)")
     # lifespan off: the app has no startup or shutdown work, and a second Ctrl+C (uvicorn's
@@ -404,8 +421,10 @@ def demo(settings: Settings, force: bool, jobs: int, then_serve: bool, port: int
 
 
 from catalogue.cli.pack import pack  # noqa: E402  (its own module: the command is large)
+from catalogue.cli.publish import publish  # noqa: E402
 
 cli.add_command(pack)
+cli.add_command(publish)
 
 
 def main() -> None:

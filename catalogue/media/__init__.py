@@ -7,8 +7,9 @@ from catalogue.media.runner import PROBE_TIMEOUT_S, Packets, ProgressCallback, R
 from catalogue.media.probecache import file_identity, identity_key, probe_cached
 from catalogue.media.mp4 import avc_config
 from catalogue.media.fmp4 import Fragment, Fragmented, read_fragmented, read_tracks
+from catalogue.media.hashes import content_hash
 
 __all__ = [
-    "avc_config", "file_arg", "file_identity", "Fragment", "Fragmented", "identity_key", "Packets", "probe_cached", "PROBE_TIMEOUT_S",
+    "avc_config", "content_hash", "file_arg", "file_identity", "Fragment", "Fragmented", "identity_key", "Packets", "probe_cached", "PROBE_TIMEOUT_S",
     "ProgressCallback", "read_fragmented", "read_tracks", "run_ffmpeg", "RUNNING", "stream_ffmpeg",
 ]

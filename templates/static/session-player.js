@@ -207,8 +207,16 @@
     var start = Number(step.start) || 0;
     var end = Number(step.end) || 0;
     var whole = !end || (step.duration && end >= step.duration - 0.05);
-    v.src = step.src + (start > 0 || !whole ? "#t=" + start + (whole ? "" : "," + end) : "");
+    var mp4 = step.src + (start > 0 || !whole ? "#t=" + start + (whole ? "" : "," + end) : "");
+    if (location.protocol !== "file:") {  // (a lesson pack plays from files, which CORS mode refuses)
+      v.crossOrigin = "anonymous";  // captions and video may come from the media origin (issue 21)
+    }
     box.append(v);
+    if (step.hls && window.CatalogueMedia) {  // the adaptive ladder where it plays (media-source.js)
+      window.CatalogueMedia.setSources(v, { hls: step.hls, mp4: mp4 }, { time: start });
+    } else {
+      v.src = mp4;
+    }
     addTracks(v, step.tracks || []);
     if (presenter) {
       var caption = el("p", "sp-clip-title", step.title || "");
@@ -294,6 +302,7 @@
   function leave() {
     if (video) {
       video.pause();
+      if (window.CatalogueMedia) { window.CatalogueMedia.detach(video); }
       video.removeAttribute("src");  // stop the download of a clip nobody watches any more
       video.load();
       video = null;
