@@ -123,6 +123,8 @@
     if (play) { restore(video, 0, true); }
   }
 
+  // Returns a promise that resolves once the video has its source (hls.js may still be loading when
+  // this returns): call play() after it, or pass {play: true}.
   function setSources(video, sources, options) {
     options = options || {};
     var time = Number(options.time) || 0;
@@ -136,16 +138,18 @@
       }, { once: true });
       restore(video, time, play);
       changed(video);
-    } else if (sources.hls && mseAvailable()) {
+      return Promise.resolve();
+    }
+    if (sources.hls && mseAvailable()) {
       video.catalogueMedia = { engine: "loading", source: sources.hls };
-      loadHls().then(function (Hls) {
+      return loadHls().then(function (Hls) {
         if (video.catalogueMedia && video.catalogueMedia.engine === "loading") {
           playWithHlsJs(Hls, video, sources, time, play);
         }
       }, function () { playMp4(video, sources.mp4, time, play); });
-    } else {
-      playMp4(video, sources.mp4, time, play);
     }
+    playMp4(video, sources.mp4, time, play);
+    return Promise.resolve();
   }
 
   // --- the quality choice --------------------------------------------------------------------------

@@ -212,8 +212,9 @@
       v.crossOrigin = "anonymous";  // captions and video may come from the media origin (issue 21)
     }
     box.append(v);
+    var ready = Promise.resolve();
     if (step.hls && window.CatalogueMedia) {  // the adaptive ladder where it plays (media-source.js)
-      window.CatalogueMedia.setSources(v, { hls: step.hls, mp4: mp4 }, { time: start });
+      ready = window.CatalogueMedia.setSources(v, { hls: step.hls, mp4: mp4 }, { time: start });
     } else {
       v.src = mp4;
     }
@@ -256,7 +257,7 @@
       box.append(el("p", "sp-error", "Deze clip kan niet worden afgespeeld."));
     });
     video = v;
-    if (autoplay) { play(v); }
+    if (autoplay) { ready.then(function () { if (video === v) { play(v); } }); }  // once it has its source
     return box;
   }
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import http.client
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import sys
@@ -106,7 +107,7 @@ def render_conf(root: Path, listen: str, app: str) -> str:
     """deploy/nginx.conf with its placeholders filled in, as deploy/README.md does with sed."""
     text = CONF.read_text(encoding="utf-8")
     for placeholder, value in {"@ROOT@": str(root), "@STATIC@": str(PROJECT_DIR / "templates" / "static"),
-                               "@LISTEN@": listen, "@APP@": app}.items():
+                               "@LISTEN@": listen, "@APP@": app, "@PUBLISH@": str(root / "published")}.items():
         text = text.replace(placeholder, value)
     return text
 
@@ -197,7 +198,7 @@ def test_pages_and_api_are_proxied_with_the_apps_headers(client: httpx2.Client, 
 
     clip = client.get("/clips/eerste")
     assert clip.status_code == 200 and "Eerste clip" in clip.text
-    assert "/media/clips/eerste.mp4" in clip.text
+    assert re.search(r'"/media/clips/eerste\.[0-9a-f]{16}\.mp4"', clip.text)  # versioned (catalogue.web.delivery)
     assert_security_headers(clip, "/clips/eerste")
 
     embed = client.get("/embed/eerste")
@@ -370,3 +371,29 @@ def test_refusals_look_like_the_apps(client: httpx2.Client) -> None:
         assert response.text == "Niet gevonden", path
         assert "cache-control" not in response.headers, path
         assert_security_headers(response, path)
+
+
+# --- versioned media: from the published folder, else from the app -------------------------------------
+
+def test_versioned_media_come_from_the_published_folder_or_else_the_app(client: httpx2.Client, site: Site) -> None:
+    page = client.get("/clips/eerste").text
+    names = re.findall(r'"(/(?:media|transcripts)/[^"#]*\.[0-9a-f]{16}[^"#]*)"', page)
+    assert any(n.endswith(".mp4") for n in names) and any("master.m3u8" in n for n in names)
+    for name in names:  # not published yet: nginx asks the app, which checks the hash
+        response = client.get(name)
+        assert response.status_code == 200, name
+        assert response.headers["cache-control"] == "public, max-age=31536000, immutable", name
+        assert response.headers["access-control-allow-origin"] == "*", name
+    stale = re.sub(r"\.[0-9a-f]{16}", ".0123456789abcdef", names[0], count=1)
+    assert client.get(stale).status_code == 404
+
+    from catalogue.settings import Settings
+    from catalogue.web import publish_catalogue
+
+    publish_catalogue(Settings(root=site.root), site.root / "published")
+    mp4 = next(n for n in names if n.endswith(".mp4"))
+    response = client.get(mp4, headers={"Range": "bytes=0-9"})
+    assert response.status_code == 206 and response.content == (site.root / "published" / mp4.lstrip("/")).read_bytes()[:10]
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert_security_headers(response, mp4)
