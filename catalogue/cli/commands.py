@@ -167,6 +167,12 @@ def cut(settings: Settings, cutlists: tuple[Path, ...], only: tuple[str, ...], j
         signal.signal(signal.SIGTERM, previous)
         if isinstance(listener, BarListener):
             listener.finish()
+    redacted_again = consent.redactions and any(p.parent == settings.films_dir for p in summary.built)
+    if removed or redacted_again:  # what consent took out also leaves the caches and the lesson packs
+        from catalogue.consent import tidy
+
+        for line in tidy(settings, catalogue, consent):
+            click.echo(line, err=True)
     failed = {**unplannable, **summary.failed}
     click.echo(f"{len(summary.built)} output(s) built, {len(summary.current)} already current, "
                f"{len(failed)} failed.")
@@ -199,11 +205,14 @@ def index(settings: Settings, cutlists: tuple[Path, ...]) -> None:
     The new index is built beside the current one and switched in atomically: a
     server running meanwhile keeps answering from the old one, then uses the new one.
     """
-    from catalogue.search import build_index
+    from catalogue.search import build_index, prune_index
 
     report = _check(settings, cutlists)
     catalogue = report.catalogue()
-    stats = build_index(settings, consent_today(settings, catalogue).published(catalogue), report)
+    consent = consent_today(settings, catalogue)
+    stats = build_index(settings, consent.published(catalogue), report)
+    if consent.gone or consent.redactions:  # what a withdrawn person said must not wait in an older version
+        prune_index(settings)
     click.echo(f"Indexed {stats.clips} clips and {stats.cues} cues in {stats.seconds:.1f} s "
                f"({stats.bytes / 1e6:.1f} MB).")
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from catalogue.consent.log import log_path, read_log
 from catalogue.consent.scan import Trace
 from catalogue.consent.verify import VerifyReport, editor_inputs, verify_person
-from catalogue.consent.withdraw import Outcome, WithdrawError, load, withdraw
+from catalogue.consent.withdraw import Outcome, WithdrawError, load, tidy, withdraw
 
 __all__ = [
-    "editor_inputs", "load", "log_path", "Outcome", "read_log", "Trace", "verify_person", "VerifyReport", "withdraw",
+    "editor_inputs", "load", "log_path", "Outcome", "read_log", "tidy", "Trace", "verify_person", "VerifyReport", "withdraw",
     "WithdrawError",
 ]

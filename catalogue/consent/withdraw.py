@@ -186,6 +186,12 @@ def _reindex(settings: Settings, published: Catalogue, report: Report, outcome: 
 
 
 def _packs_and_caches(settings: Settings, consent: Consent, catalogue: Catalogue, outcome: Outcome) -> None:
+    outcome.packs = tidy(settings, catalogue, consent)
+
+
+def tidy(settings: Settings, catalogue: Catalogue, consent: Consent) -> list[str]:
+    """After outputs were withdrawn or redacted: caches made from them emptied, what killed runs left
+    removed, lesson packs in media/packs made again without them (or removed); what happened to each pack."""
     for folder in (settings.state_dir / "packs", settings.rendition_dir / "edges"):
         shutil.rmtree(folder, ignore_errors=True)  # caches: made again when needed, without the person
     for folder in (settings.clips_dir, settings.films_dir, settings.clip_transcripts_dir,
@@ -199,9 +205,9 @@ def _packs_and_caches(settings: Settings, consent: Consent, catalogue: Catalogue
                 shutil.rmtree(leftover, ignore_errors=True)
     touched = set(consent.gone) | set(consent.redacted_clips)
     pack_catalogue = consent.published(catalogue, "pack")
-    for zip_path in sorted((settings.media_dir / "packs").glob("*.zip")):
-        outcome.packs.append(_renew_pack(settings, pack_catalogue, zip_path, touched))
-    outcome.packs = [line for line in outcome.packs if line]
+    lines = [_renew_pack(settings, pack_catalogue, zip_path, touched)
+             for zip_path in sorted((settings.media_dir / "packs").glob("*.zip"))]
+    return [line for line in lines if line]
 
 
 def _renew_pack(settings: Settings, catalogue: Catalogue, zip_path: Path, touched: set[str]) -> str:
