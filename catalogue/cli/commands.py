@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 import click
 
 from catalogue import __version__
-from catalogue.cutlist import Report, check_cutlists, consent_today
+from catalogue.cutlist import Report, check_cutlists, consent_today, read_tombstones, sync_gone
 from catalogue.cutting import MODES, Job, build, pending_steps, plan_cut, planned_outputs, remove_outputs
 from catalogue.buildrecord import BuildRecords
 from catalogue.errors import CatalogueError, CutError, Problem
@@ -154,6 +154,8 @@ def cut(settings: Settings, cutlists: tuple[Path, ...], only: tuple[str, ...], j
     if dry_run:
         _print_plan(settings, plan, force)
         return
+    sync_gone(settings.state_dir, set(consent.gone) | (set(read_tombstones(settings.state_dir).entries)
+                                                         - {c.id for c in catalogue.clips}))
     gone = planned_outputs(settings, catalogue, report, sorted(consent.gone))
     removed = remove_outputs(settings, gone)
     if removed:

@@ -30,7 +30,7 @@ from catalogue.consent.log import append_entry, logged, scrub
 from catalogue.consent.verify import VerifyReport, verify_person
 from catalogue.cutlist import (Catalogue, Consent, Report, Tombstone, add_tombstones, check_cutlists, find_person,
                                overlaps, person_hash, plan_consent, plan_withdrawn, read_salt, read_tombstones,
-                               write_cutlist)
+                               sync_gone, write_cutlist)
 from catalogue.cutting import CutListener, Job, build, pending_steps, plan_cut, planned_outputs, remove_outputs
 from catalogue.buildrecord import BuildRecords
 from catalogue.errors import CatalogueError
@@ -113,6 +113,8 @@ def withdraw(settings: Settings, person_id: str, *, reason: str = "", clips: str
     hashed = person_hash(salt, person_id)
     add_tombstones(settings.state_dir, [Tombstone(c.id, film, outcome.date, hashed) for film, c in theirs
                                         if c.id in consent.gone])
+    sync_gone(settings.state_dir, set(consent.gone) | (set(read_tombstones(settings.state_dir).entries)
+                                                         - {c.id for c in catalogue.clips}))
     _step(person_id, "removing the withdrawn clips", lambda: _remove(settings, catalogue, report, consent, outcome))
     if outcome.withdrawn_clips:
         say(f"{len(outcome.withdrawn_clips)} clip(s) withdrawn ({', '.join(outcome.withdrawn_clips)}): "

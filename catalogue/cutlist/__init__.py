@@ -12,12 +12,12 @@ from catalogue.cutlist.clip_edits import ClipEditError, ClipNotFoundError, plan_
 from catalogue.cutlist.consent import GONE_NOTICE, Consent, consent_today, find_person, merge_ranges, overlaps, plan_consent, withheld_uses
 from catalogue.cutlist.person_edits import PersonEditError, plan_appearance, plan_withdrawn
 from catalogue.cutlist.tombstones import (Tombstone, Tombstones, add_tombstones, consent_dir, person_hash, read_salt,
-                                          read_tombstones)
+                                          read_tombstones, sync_gone)
 
 __all__ = [
     "add_tombstones", "Catalogue", "check_cutlists", "ClipEditError", "ClipNotFoundError", "Consent", "consent_dir", "consent_today",
     "CutListChangedError", "find_person", "GONE_NOTICE", "merge_ranges", "overlaps", "person_hash", "PersonEditError",
     "plan_appearance", "plan_clip", "plan_consent", "plan_delete_clip", "plan_withdrawn", "read_salt",
-    "read_tombstones", "Report", "set_reviewed", "set_subtitles", "Tombstone", "Tombstones", "withheld_uses",
+    "read_tombstones", "Report", "set_reviewed", "set_subtitles", "sync_gone", "Tombstone", "Tombstones", "withheld_uses",
     "write_cutlist",
 ]

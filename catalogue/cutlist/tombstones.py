@@ -100,3 +100,20 @@ def add_tombstones(state_dir: Path, new: Iterable[Tombstone]) -> Tombstones:
                  for s in sorted(entries.values(), key=lambda s: (s.date, s.clip_id))]
         write_text_atomic(consent_dir(state_dir) / TOMBSTONES, json.dumps({"tombstones": items}, indent=1) + "\n")
     return Tombstones(entries, current.salt)
+
+
+GONE = "gone"  # .catalogue/consent/gone/<clip id>: one empty file per gone clip, for a web server in front
+
+
+def sync_gone(state_dir: Path, clip_ids: Iterable[str]) -> None:
+    """Mirror the clips whose URLs answer 410 as empty files `.catalogue/consent/gone/<clip id>`, so a
+    server in front of the app (deploy/nginx.conf) can refuse their files without asking it."""
+    folder = consent_dir(state_dir) / GONE
+    wanted = set(clip_ids)
+    if not wanted and not folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in [p for p in folder.iterdir() if p.name not in wanted]:
+        stale.unlink(missing_ok=True)
+    for clip_id in wanted:
+        (folder / clip_id).touch(exist_ok=True)

@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalogue.cutlist import Catalogue, Consent, Report, check_cutlists, consent_dir, plan_consent, read_tombstones
+from catalogue.cutlist import (Catalogue, Consent, Report, check_cutlists, consent_dir, plan_consent, read_tombstones,
+                               sync_gone)
 from catalogue.cutting import target_size
 from catalogue.errors import CatalogueError
 from catalogue.model import Clip, Cue, Film, SubtitleSource, Theme
@@ -210,6 +211,10 @@ class CatalogueState:
                     catalogue = self._good or Catalogue(tuple(report.cutlists), ())
                 consent = plan_consent(catalogue, read_tombstones(self.settings.state_dir), datetime.date.today())
                 self._snapshot = build_snapshot(self.settings, report, catalogue, stamp, consent)
+                try:  # for a server in front that serves the files itself (deploy/nginx.conf)
+                    sync_gone(self.settings.state_dir, self._snapshot.gone)
+                except OSError:
+                    pass  # a read-only state folder: the app itself still answers 410
             return self._snapshot
 
     def cues(self, view: ClipView, lang: str | None = None) -> tuple[Cue, ...]:
