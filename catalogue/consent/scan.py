@@ -127,17 +127,17 @@ def scan_bytes(label: str, name: str, data: bytes, evidence: Evidence, depth: in
     return [Trace(label, what) for what in find_in_text(text, evidence, binary=binary)]
 
 
-def _scan_zip(label: str, data: bytes, evidence: Evidence, depth: int) -> list[Trace]:
+def _scan_zip(label: str, data: bytes | Path, evidence: Evidence, depth: int) -> list[Trace]:
     if depth > 3:
         return [Trace(label, "zips nested too deep to read: open it by hand")]
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
+    except (zipfile.BadZipFile, OSError):
         return [Trace(label, "a damaged zip: cannot tell what it holds")]
     traces = []
     with archive:
         for info in archive.infolist():
-            if not info.is_dir():
+            if not info.is_dir() and Path(info.filename).suffix.lower() not in MEDIA_SUFFIXES:  # one at a time
                 traces += scan_bytes(f"{label}!{info.filename}", info.filename, archive.read(info), evidence, depth + 1)
     return traces
 
@@ -156,6 +156,12 @@ def scan_files(paths: Iterable[Path], evidence: Evidence, root: Path) -> tuple[l
     count = 0
     for path in paths:
         count += 1
+        suffix = path.suffix.lower()
+        if suffix in MEDIA_SUFFIXES:
+            continue  # never read into memory: checked by what they show and sound like
+        if suffix == ".zip":
+            traces += _scan_zip(_label(path, root), path, evidence, 0)
+            continue
         try:
             data = path.read_bytes()
         except OSError as exc:

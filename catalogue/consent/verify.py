@@ -16,8 +16,8 @@ from pathlib import Path
 
 from catalogue.buildrecord import BuildRecords
 from catalogue.consent.scan import Trace, files_of, plan_evidence, scan_files, walk
-from catalogue.cutlist import (Catalogue, Consent, Report, find_person, overlaps, plan_consent, read_tombstones,
-                               withheld_uses)
+from catalogue.cutlist import (Catalogue, Consent, Report, consent_dir, find_person, overlaps, plan_consent,
+                               read_tombstones, withheld_uses)
 from catalogue.cutting import plan_cut, redaction_problems
 from catalogue.errors import CatalogueError
 from catalogue.media import probe_cached
@@ -107,7 +107,8 @@ def verify_person(settings: Settings, report: Report, person_id: str, today: dat
     evidence = plan_evidence(found[0][1].name, cues, other_texts(report, published), forms)
     stones = read_tombstones(settings.state_dir)
     gone = set(consent.gone) | set(stones.entries)
-    for path, clip_id in files_of(files, gone, settings.root).items():
+    records = consent_dir(settings.state_dir)  # tombstones and gone markers name the clips on purpose
+    for path, clip_id in files_of([f for f in files if not f.is_relative_to(records)], gone, settings.root).items():
         result.traces.append(Trace(_label(path, settings.root), f"a file of withdrawn clip {clip_id!r}"))
     traces, result.files = scan_files(files, evidence, settings.root)
     result.traces += traces

@@ -22,6 +22,7 @@ _PAGE = re.compile(rf"^/(?:clips|embed|api/clips)/({_SLUG})(?:/.*)?$")
 _FILE = re.compile(rf"^/(?:media|transcripts)/clips/({_SLUG})(?:[./].*)?$")
 _EMBED = re.compile(rf"^/embed/({_SLUG})/?$")
 _DOWNLOAD = re.compile(rf"^/clips/({_SLUG})/transcript\.txt$")
+_FILM_FILE = re.compile(rf"^/(?:media|transcripts)/films/({_SLUG})[./]")
 GONE_TEXT = "Deze clip is verwijderd op vraag van een deelnemer."
 
 
@@ -48,6 +49,10 @@ class ConsentGate:
             await self.app(scope, receive, send)
             return
         path, query = scope["path"], scope.get("query_string", b"").decode("latin-1")
+        film = _FILM_FILE.match(path)
+        if film is not None and film.group(1) in Request(scope).app.state.catalogue.snapshot().unredacted:
+            await updating(Request(scope))(scope, receive, send)
+            return
         clip_id = clip_of(path, query)
         if clip_id is not None:
             response = self.refusal(Request(scope), clip_id, path)
@@ -81,6 +86,14 @@ def gone(request: Request, clip_id: str) -> Response:
     if _wants_json(request.url.path):
         return JSONResponse({"error": GONE_TEXT, "status": 410}, status_code=410, headers=headers)
     return HTMLResponse(_page(request, "gone.html", {}), status_code=410, headers=headers)
+
+
+def updating(request: Request) -> Response:
+    """503 for a film's files while a consent that ended is not yet redacted in them (`catalogue cut`)."""
+    text = ("Deze film wordt bijgewerkt: de toestemming van een deelnemer is afgelopen. Probeer het later "
+            "opnieuw.")
+    return HTMLResponse(_page(request, "refused.html", {"text": text, "clip_id": ""}), status_code=503,
+                        headers={"cache-control": "no-store", "retry-after": "3600"})
 
 
 def refuse(request: Request, clip_id: str, text: str) -> Response:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from catalogue.cutlist import (Catalogue, Consent, Report, check_cutlists, consent_dir, plan_consent, read_tombstones,
                                sync_gone)
+from catalogue.buildrecord import BuildRecords
 from catalogue.cutting import target_size
 from catalogue.errors import CatalogueError
 from catalogue.model import Clip, Cue, Film, SubtitleSource, Theme
@@ -102,6 +103,7 @@ class Snapshot:
     # another use may show it ("embed", "pack": without the clips refused for that use)
     gone: frozenset[str] = frozenset()
     by_use: Mapping[str, Catalogue] = field(default_factory=dict)
+    unredacted: frozenset[str] = frozenset()  # films whose rendition does not have every range redacted yet
 
     def catalogue_for(self, use: str) -> Catalogue:
         return self.by_use.get(use, self.catalogue)
@@ -167,7 +169,19 @@ def build_snapshot(settings: Settings, report: Report, catalogue: Catalogue,
     tombstones = read_tombstones(settings.state_dir)
     gone = frozenset(consent.gone) | frozenset(tombstones.entries) - frozenset(clips)
     return Snapshot(catalogue.themes, films, clips, stamp, catalogue, gone,
-                    {use: consent.published(full, use) for use in ("embed", "pack")})
+                    {use: consent.published(full, use) for use in ("embed", "pack")},
+                    frozenset(f for f, ranges in consent.redactions.items() if not _redacted(settings, f, ranges)))
+
+
+def _redacted(settings: Settings, film_id: str, ranges: tuple[tuple[int, int], ...]) -> bool:
+    """Whether the film's rendition on disk has these ranges redacted (its build record says so), or
+    there is none to show: until then its files are held back (a consent that ended, not cut yet)."""
+    output = settings.film_video(film_id)
+    if not output.exists():
+        return True
+    record = BuildRecords(settings.root, settings.build_dir).unchanged_record(output)
+    done = record.get("redacted") if record else None
+    return isinstance(done, list) and all(any(a <= s and e <= b for a, b in done) for s, e in ranges)
 
 
 class CatalogueState:

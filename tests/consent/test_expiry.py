@@ -10,7 +10,7 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from conftest import catalogue
+from consentsite import built, catalogue, fresh  # noqa: F401  (fixtures)
 from catalogue.settings import Settings
 from catalogue.web.app import create_app
 
@@ -34,9 +34,12 @@ def test_consent_that_ended_yesterday_is_withdrawn_on_the_next_request(fresh: Pa
         assert response.status_code == 410, url
     assert client.get("/clips/derde").status_code == 200
     assert [c["id"] for c in client.get("/api/clips").json()] == ["derde"]
-    # no command has run: the files are still there; the next cut applies the rest
+    # no command has run: the files are still there, the film not yet redacted: held back until the next cut
     assert (fresh / "media" / "clips" / "eerste.mp4").exists()
+    for url in ("/media/films/film.mp4", "/transcripts/films/film.nl.vtt"):
+        assert client.get(url).status_code == 503, url
     result = catalogue(fresh, "cut")
+    assert client.get("/media/films/film.mp4").status_code == 200
     assert "Removed 6 output(s) of clips no longer published" in result.stderr
     assert not (fresh / "media" / "clips" / "eerste.mp4").exists()
     proof = catalogue(fresh, "withdraw", "--verify", "ann", check=False)

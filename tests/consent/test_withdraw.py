@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from catalogues import ANN_LINES, ANN_RANGES, ANN_WORDS
-from conftest import catalogue, copy_built
+from consentsite import built, catalogue, copy_built, fresh  # noqa: F401  (fixtures)
 from catalogue.cutting import slate_png
 from catalogue.media.runner import ffmpeg_exe
 from catalogue.settings import PROJECT_DIR
