@@ -23,6 +23,9 @@ def publish(settings: Settings, dest: Path) -> None:
     what the catalogue no longer names. DIR must be empty or an earlier publish.
     """
     report = publish_catalogue(settings, dest.resolve())
-    click.echo(f"{dest}: {report.written} file(s) written, {report.kept} already there, {report.removed} removed; "
+    click.echo(f"{dest}: {report.written} file(s) written, {report.kept} already there, {len(report.removed)} removed; "
                f"{report.bytes / 1e6:.1f} MB in all, listed in {report.manifest.name}.")
+    if report.removed:  # old versions may stay at the origin; a withdrawn clip's files must not
+        click.echo("No longer named by the catalogue (delete them at the origin if a clip was withdrawn): "
+                   + ", ".join(sorted(report.removed)[:10]) + (" …" if len(report.removed) > 10 else ""))
     click.echo("Upload the folder as it is, then point CATALOGUE_MEDIA_URL at it (docs/hosting.md).")

@@ -36,8 +36,8 @@ MANIFEST_CACHE = "no-cache"  # the one file whose bytes change: revalidated on e
 class PublishReport:
     written: int
     kept: int
-    removed: int
-    bytes: int  # of every file in DIR
+    removed: list[str]  # names no longer in the catalogue (a new version, or a withdrawn clip's): delete them
+    bytes: int  # of every file in DIR        at the origin too when a clip was withdrawn
     manifest: Path
 
 
@@ -120,13 +120,13 @@ def _place(source: Path, target: Path) -> None:
             shutil.copyfile(source, tmp)
 
 
-def _prune(dest: Path, keep: set[str]) -> int:
-    removed = 0
+def _prune(dest: Path, keep: set[str]) -> list[str]:
+    removed = []
     for path in sorted(dest.rglob("*"), reverse=True):
         name = path.relative_to(dest).as_posix()
         if path.is_file() and name != MANIFEST and name not in keep:
             path.unlink()
-            removed += 1
+            removed.append(name)
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     return removed
