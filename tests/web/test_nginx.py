@@ -27,7 +27,7 @@ import pytest
 
 from catalogue.settings import PROJECT_DIR
 from catalogue.web.app import security_headers
-from servers import free_port, healthy
+from servers import free_port, healthy, stop
 from sites import build_site
 
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx")
@@ -82,15 +82,6 @@ class Site:
     app: str  # the app itself, to compare headers with
     root: Path
     prefix: Path
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
 
 
 def _wait(url: str, processes: dict[str, tuple[subprocess.Popen[bytes], Path]]) -> None:
@@ -155,7 +146,7 @@ def site(catalogue_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield Site(f"http://127.0.0.1:{nginx_port}", f"http://{app}", catalogue_root, prefix)
     finally:
         for process, _ in reversed(processes.values()):
-            _stop(process)
+            stop(process)
 
 
 @pytest.fixture(scope="module")
