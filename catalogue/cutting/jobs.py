@@ -199,7 +199,8 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
         video_key = {**base, "mode": "exact", "kind": "clip", "start_ms": clip.start_ms, "end_ms": clip.end_ms,
                      "encoder": ENCODER, "redact": ranges_key(inside, clip.start_ms)}
         steps = [_smart_step(settings, mp4, video_key, clip, info, source, web, redacted=True)]
-        return _clip_rest(settings, cutlist, clip, info, cues, web, clip.start_ms, steps, "", ranges, ladder)
+        return _clip_rest(settings, cutlist, clip, info, cues, web, clip.start_ms, steps, "", ranges, ladder,
+                          video_key["redact"])
     if mode == "copy":
         if not info.web_ready:
             codecs = "/".join(s.codec for s in (info.video, info.audio) if s)
@@ -218,8 +219,7 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
     else:
         shown_ms = clip.start_ms
         video_key = {**base, "kind": "clip", "start_ms": clip.start_ms, "end_ms": clip.end_ms, "encoder": ENCODER}
-        if mode == "exact":  # cut from the rendition: remade with it
-            video_key["rendition"] = web.key
+        if mode == "exact":
             steps = [_smart_step(settings, mp4, video_key, clip, info, source, web)]
         else:
             steps = [_ffmpeg_step(mp4, video_key, clip.duration_ms,
@@ -230,8 +230,9 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
 
 def _clip_rest(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo, cues: dict[str, list[Cue]],
                web: Step, shown_ms: int, steps: list[Step], note: str, ranges: Sequence[tuple[int, int]],
-               ladder: FilmLadder | None = None) -> Job:
-    """The clip's poster and VTTs after its video step: outside the redacted ranges; then its ladder."""
+               ladder: FilmLadder | None = None, redact: list[list[int]] | None = None) -> Job:
+    """The clip's poster and VTTs after its video step: outside the redacted ranges; then its ladder
+    (`redact`: the redacted ranges inside the clip, which its rungs show as the film's do)."""
     source = cutlist.film.video_path
     film_id = file_identity(source)
     poster = settings.clip_poster(clip.id)
@@ -257,7 +258,7 @@ def _clip_rest(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo
         kept = cues_outside(lang_cues, ranges) if dropped else lang_cues
         steps.append(_text_step(vtt, key, partial(_clip_vtt, kept, shown_ms, clip.end_ms, vtt_note)))
     if ladder is not None:  # what the MP4 shows, so that the same subtitles fit
-        steps += clip_ladder(settings, clip.id, (shown_ms, clip.end_ms), info, source, web, ladder)
+        steps += clip_ladder(settings, clip.id, (shown_ms, clip.end_ms), info, source, web, ladder, redact or [])
     return Job(clip.id, tuple(steps), note)
 
 

@@ -191,9 +191,10 @@ def film_ladder(settings: Settings, film_id: str, info: MediaInfo, rendition: St
 
 
 def clip_ladder(settings: Settings, clip_id: str, window_ms: tuple[int, int], info: MediaInfo, source: Path,
-                rendition: Step, film: FilmLadder) -> list[Step]:
+                rendition: Step, film: FilmLadder, redact: list[list[int]] | None = None) -> list[Step]:
     """The steps of a clip's ladder for the film time `window_ms` (what the clip's MP4 shows), cut from
-    the film's rung files the smart way."""
+    the film's rung files the smart way. `redact`: the redacted ranges inside the clip (clip time): a
+    redaction elsewhere in the film re-encodes the film's rungs but leaves this clip's as they are."""
     assert info.video is not None
     folder = settings.clip_hls(clip_id)
     start_ms, end_ms = window_ms
@@ -201,11 +202,19 @@ def clip_ladder(settings: Settings, clip_id: str, window_ms: tuple[int, int], in
     steps = []
     for sized, film_rung in film.rungs:
         output = folder / f"{sized.name}.mp4"
-        key = {"recipe": LADDER_RECIPE, "kind": "clip-rung", "film_rung": film_rung.key, "window": [start_ms, end_ms]}
+        key = {"recipe": LADDER_RECIPE, "kind": "clip-rung", "film_rung": _unredacted(film_rung.key),
+               "window": [start_ms, end_ms], **({"redact": redact} if redact else {})}
         cut = partial(_cut_rung, settings, sized, film_rung, rendition, source, info.audio is not None, seek_us,
                       end_ms - start_ms, output)
         steps.append((sized, Step(output, key, end_ms - start_ms, cut)))
     return [*(step for _, step in steps), *playlist_steps(folder, steps)]
+
+
+def _unredacted(film_rung_key: dict[str, Any]) -> dict[str, Any]:
+    """A film rung's key without the film's redacted ranges (which a clip's own key holds when it
+    overlaps them)."""
+    rendition = {k: v for k, v in film_rung_key["rendition"].items() if k != "redact"}
+    return {**film_rung_key, "rendition": rendition}
 
 
 def _cut_rung(settings: Settings, sized: Sized, film_rung: Step, rendition: Step, source: Path, audio: bool,
