@@ -237,15 +237,18 @@ def bench_ladder(work: Path, root: Path, film_s: int, cli: list[str], only: list
     print("|---|---:|---:|---:|---:|")
     print(f"| one ffmpeg run, every rung | {one_run:.1f} | {film_s / one_run:.2f}× | {one_cpu:.1f} | {apart / one_run:.2f}× |")
     print(f"| one ffmpeg run per rung (baseline) | {apart:.1f} | {film_s / apart:.2f}× | {apart_cpu:.1f} | 1.00× |")
+    clip_ladders(root, cli, only, len(rungs))
 
-    clear_outputs(root, CLIP_OUTPUTS)
+
+def clip_ladders(root: Path, cli: list[str], only: list[str], rung_count: int) -> None:
+    """What the clips' ladders cost beside their MP4s, from the step times of one `cut --jobs 1`."""
+    clear_outputs(root, (*CLIP_OUTPUTS, "media/hls/clips", ".catalogue/build/media/hls/clips"))
     done = subprocess.run([*cli, "--jobs", "1", *only], capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"cut failed: {done.stderr}")
     steps = [(name, float(s)) for name, s in re.findall(r"wrote (\S+) \(([\d.]+) s\)", done.stderr)]
     mp4 = sum(s for name, s in steps if name.startswith("clip-") and name.endswith(".mp4"))
     ladder = sum(s for name, s in steps if re.fullmatch(r"\d+p\.(mp4|m3u8)|master\.m3u8", name))
-    rung_count = len(rungs)
     print(f"\nthe clips' ladders ({rung_count} rungs each, cut the smart way from the film's rungs), one `cut --jobs 1`:")
     print("| outputs of the clips | seconds | vs their MP4s |")
     print("|---|---:|---:|")
