@@ -6,9 +6,11 @@ from __future__ import annotations
 from catalogue.cutlist.checker import Catalogue, Report
 from catalogue.cutlist.loading import check_cutlists
 from catalogue.cutlist.editing import CutListChangedError, set_reviewed, set_subtitles
+from catalogue.cutlist.site import REVIEWS, SiteCheck, SiteSettings, VoiceSettings, check_site
 from catalogue.cutlist.clip_edits import ClipEditError, ClipNotFoundError, plan_clip, plan_delete_clip, write_cutlist
 
 __all__ = [
+    "check_site", "REVIEWS", "SiteCheck", "SiteSettings", "VoiceSettings",
     "Catalogue", "check_cutlists", "ClipEditError", "ClipNotFoundError", "CutListChangedError", "plan_clip",
     "plan_delete_clip", "Report", "set_reviewed", "set_subtitles", "write_cutlist",
 ]

@@ -61,6 +61,7 @@ class Report:
     warnings: list[Problem] = field(default_factory=list)
     cutlists: list[CutList] = field(default_factory=list)
     cues: dict[tuple[str, str], list[Cue]] = field(default_factory=dict)  # (film id, lang) -> cues
+    descriptions: dict[tuple[str, str], list[Cue]] = field(default_factory=dict)  # (film id, lang) -> description cues
     names: list[Names] = field(default_factory=list, repr=False)  # for the checks across cut lists
 
     def catalogue(self) -> Catalogue:
