@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 import click
 
 from catalogue import __version__
-from catalogue.cutlist import Report, check_cutlists
+from catalogue.cutlist import Report, check_cutlists, check_site
 from catalogue.cutting import MODES, Job, build, pending_steps, plan_cut
 from catalogue.buildrecord import BuildRecords
 from catalogue.errors import CatalogueError, CutError, Problem
@@ -75,24 +75,27 @@ cutlist_args = click.argument("cutlists", nargs=-1, type=click.Path(dir_okay=Fal
 @cutlist_args
 @click.pass_obj
 def check(settings: Settings, cutlists: tuple[Path, ...]) -> None:
-    """Validate cut lists, media and subtitles; write nothing.
+    """Validate cut lists, media, subtitles, descriptions and site.toml; write nothing.
 
     Prints every error and warning, each with its file, clip or theme and field.
     Exits 1 when there are errors; warnings (subtitle readability, clips that cut
-    through a subtitle) do not fail the check.
+    through a subtitle, descriptions that run into speech, an accessibility statement
+    reviewed more than a year ago) do not fail the check.
     """
     report = _check(settings, cutlists, save_probes=False)
-    _print_problems("Warnings", report.warnings)
-    _print_problems("Errors", report.errors)
+    site = check_site(settings.site_file)
+    warnings, errors = report.warnings + site.warnings, report.errors + site.errors
+    _print_problems("Warnings", warnings)
+    _print_problems("Errors", errors)
     clips = sum(len(c.clips) for c in report.cutlists)
     sessions = sum(len(c.sessions) for c in report.cutlists)
-    if report.errors:
-        count = len(report.errors)
-        click.echo(f"Error: {count} error{'s' if count != 1 else ''} in the cut lists; fix them and run "
-                   "`catalogue check` again.", err=True)
+    if errors:
+        count = len(errors)
+        click.echo(f"Error: {count} error{'s' if count != 1 else ''} in the cut lists or site.toml; fix them "
+                   "and run `catalogue check` again.", err=True)
         sys.exit(1)
     click.echo(f"OK: {len(report.cutlists)} cut list(s), {clips} clips, {sessions} session(s), "
-               f"{len(report.warnings)} warning(s).")
+               f"{len(warnings)} warning(s).")
 
 
 @cli.command()

@@ -17,8 +17,8 @@ accessibility statement (`/toegankelijkheid`), and the voice of the audio descri
     pitch = 50                                # 0–99
     engine = ""                               # "", "program" (Debian's espeak-ng) or "library"
 
-Read and checked like a cut list: every problem reported at once, with its field; a missing file
-is a warning (the statement then says what it lacks), never an error.
+Read and checked like a cut list: every problem reported at once, with its field. Without the file
+the site works, and its accessibility statement says that the organisation has not filled it in.
 """
 
 from __future__ import annotations
@@ -78,10 +78,7 @@ def check_site(path: Path, today: datetime.date | None = None) -> SiteCheck:
     """Read and check the site settings file (`today` for the review's age; the local date by default)."""
     today = today or datetime.date.today()
     result = SiteCheck(SiteSettings())
-    if not path.is_file():
-        result.warnings.append(Problem(path, "site settings", "", "file not found: the accessibility statement "
-                                       "(/toegankelijkheid) names no organisation, contact or review date; "
-                                       "write it as docs/hosting.md shows"))
+    if not path.is_file():  # a catalogue without one works; its statement says what is not filled in
         return result
     try:
         data = tomllib.loads(path.read_text("utf-8-sig"))
