@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalogue.cutting import described_holds
-from catalogue.model import Film
+from catalogue.model import Cue, Film
 from catalogue.settings import Settings
 from catalogue.subtitles import language_name
 
@@ -52,18 +52,29 @@ class Described:
         return ms + sum(length for at, length in self.holds if at <= ms)
 
 
-def description_tracks(settings: Settings, film: Film, stem: str, whole_film: bool = False) -> tuple[DescriptionTrack, ...]:
-    """The description tracks written for a clip (or the film), the film's language first."""
+Descriptions = dict[str, list[Cue]]  # language -> the film's description cues (film time)
+
+
+def _describes(cues: list[Cue], window: tuple[int, int]) -> bool:
+    return any(c.start_ms < window[1] and c.end_ms > window[0] for c in cues)
+
+
+def description_tracks(settings: Settings, film: Film, stem: str, descriptions: Descriptions,
+                       window: tuple[int, int], whole_film: bool = False) -> tuple[DescriptionTrack, ...]:
+    """The description tracks written for a clip (or the film) that describe something in its `window`
+    (film time), the film's language first."""
     vtt = settings.film_descriptions_vtt if whole_film else settings.clip_descriptions_vtt
     langs = sorted(film.descriptions, key=lambda lang: (lang != film.language, lang))
-    return tuple(DescriptionTrack(lang, served_url(settings, vtt(stem, lang)))
-                 for lang in langs if vtt(stem, lang).is_file())
+    return tuple(DescriptionTrack(lang, served_url(settings, vtt(stem, lang))) for lang in langs
+                 if _describes(descriptions.get(lang, []), window) and vtt(stem, lang).is_file())
 
 
-def described_version(settings: Settings, film: Film, stem: str, whole_film: bool = False) -> Described | None:
-    """The described version of a clip (or the film) when `cut` made one for its current descriptions."""
+def described_version(settings: Settings, film: Film, stem: str, descriptions: Descriptions,
+                      window: tuple[int, int], whole_film: bool = False) -> Described | None:
+    """The described version of a clip (or the film) when it has descriptions and `cut` made it."""
     video = settings.described_video(stem, film=whole_film)
-    if not film.description_language or not video.is_file():
+    lang = film.description_language
+    if not lang or not _describes(descriptions.get(lang, []), window) or not video.is_file():
         return None
     captions = {lang: served_url(settings, settings.described_vtt(stem, lang, film=whole_film))
                 for lang in film.subtitles if settings.described_vtt(stem, lang, film=whole_film).is_file()}

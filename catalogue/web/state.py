@@ -142,19 +142,23 @@ def build_snapshot(settings: Settings, report: Report, catalogue: Catalogue,
     for cutlist in catalogue.cutlists:
         film = cutlist.film
         size, duration_ms = _probed(settings, film)
+        described = {lang: report.descriptions.get((film.id, lang), []) for lang in film.descriptions}
+        whole = (0, duration_ms or 1 << 62)
         views = []
         for clip in cutlist.clips:
+            window = (clip.start_ms, clip.end_ms)
             view = ClipView(clip, film, tuple(themes[t] for t in clip.themes if t in themes),
                             _tracks(settings.clip_vtt, "clips", clip.id, film),
                             settings.clip_video(clip.id).is_file(), settings.clip_poster(clip.id).is_file(), size,
-                            description_tracks(settings, film, clip.id), described_version(settings, film, clip.id))
+                            description_tracks(settings, film, clip.id, described, window),
+                            described_version(settings, film, clip.id, described, window))
             clips[clip.id] = view
             views.append(view)
         films[film.id] = FilmView(film, tuple(sorted(views, key=lambda v: v.clip.start_ms)),
                                   _tracks(settings.film_vtt, "films", film.id, film),
                                   settings.film_video(film.id).is_file(), duration_ms,
-                                  description_tracks(settings, film, film.id, whole_film=True),
-                                  described_version(settings, film, film.id, whole_film=True))
+                                  description_tracks(settings, film, film.id, described, whole, whole_film=True),
+                                  described_version(settings, film, film.id, described, whole, whole_film=True))
     return Snapshot(catalogue.themes, films, clips, stamp, catalogue)
 
 
