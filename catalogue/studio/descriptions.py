@@ -13,9 +13,9 @@ from catalogue.cutlist import VoiceSettings
 from catalogue.cutting import VoiceError, find_voice, speak, voice_settings
 from catalogue.errors import TranscriptError
 from catalogue.model import Cue, CutList
-from catalogue.studio.captions import CHANGED, CaptionsError, JSON, apply_ops, read_document
+from catalogue.studio.captions import JSON, CaptionsError, edit_request, read_document, save_edits
 from catalogue.studio.state import StudioState
-from catalogue.subtitles import VttChangedError, VttDocument, fit_problems, read_cues, save_vtt
+from catalogue.subtitles import VttDocument, fit_problems, read_cues
 from catalogue.timecode import format_timecode
 
 SPOKEN_CHARS_PER_S = 15.0  # espeak-ng's Dutch voice at its default 175 words per minute
@@ -78,21 +78,10 @@ def read_descriptions(state: StudioState, film_id: str, lang: str) -> JSON:
 
 def save_descriptions(state: StudioState, body: JSON) -> JSON:
     """POST /api/descriptions: `ops` (replace, insert, delete) applied to the version the page had, then written."""
-    film_id, lang, wanted = body.get("film"), body.get("lang"), body.get("version")
-    if not (isinstance(film_id, str) and isinstance(lang, str) and isinstance(wanted, str)):
-        raise CaptionsError(422, {"errors": [{"index": -1, "message": "film, lang en version zijn verplicht (tekst)"}]})
+    film_id, lang, wanted = edit_request(body)
     cutlist = state.cutlist(film_id)
     path = description_path(state, cutlist, lang)
-    with state.write_lock:
-        doc = read_document(path)
-        if doc.sha256 != wanted:
-            raise CaptionsError(409, {"error": CHANGED, "version": doc.sha256})
-        edited = apply_ops(doc, body.get("ops"))
-        try:
-            save_vtt(path, edited, expected_sha256=wanted)
-        except VttChangedError as exc:
-            raise CaptionsError(409, {"error": CHANGED, "version": exc.actual_sha256}) from None
-    return descriptions_json(state, cutlist, lang, path, edited)
+    return descriptions_json(state, cutlist, lang, path, save_edits(state, path, wanted, body.get("ops")))
 
 
 def spoken(state: StudioState, film_id: str, text: str) -> tuple[bytes, int]:

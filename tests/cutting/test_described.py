@@ -22,39 +22,13 @@ from catalogue.media.runner import ffmpeg_exe, probe
 from catalogue.model import Cue
 from catalogue.settings import Settings
 from catalogue.subtitles import read_cues
-from conftest import frame_levels, gray_level, make_video, write_cutlist, write_vtt
+from conftest import (DESCRIBED_CAPTIONS, DESCRIBED_CUTLIST, DESCRIPTIONS, frame_levels, gray_level,
+                      write_cutlist, write_vtt)
 
 RATE = 48_000
-SPEECH = [("00:00:00.500", "00:00:02.500", "<v Ann>Welkom bij de buddywerking."),
-          ("00:00:06.000", "00:00:08.000", "We zoeken nieuwe buddy's."),
-          ("00:00:09.200", "00:00:10.600", "Tot volgende keer.")]
-# one description fits its pause, one does not (it ends before the speech it is said in front of, but is long)
-FITS = ("00:00:02.600", "00:00:05.800", "Ann knikt en glimlacht.")
-TOO_LONG = ("00:00:08.100", "00:00:09.000", "Op het flipbord staat: samen sterker, buddy's vinden en houden.")
-CUTLIST = '''
-    [film]
-    id = "testfilm"
-    title = "Testfilm"
-    video = "film.mp4"
-    language = "nl"
-
-    [film.subtitles]
-    nl = "../transcripts/film.nl.vtt"
-
-    [film.descriptions]
-    nl = "../transcripts/film.nl.descriptions.vtt"
-
-    [[theme]]
-    id = "rekrutering"
-    title = "Rekrutering"
-
-    [[clip]]
-    id = "beschreven"
-    title = "Beschreven"
-    themes = ["rekrutering"]
-    start = "00:00:00.000"
-    end = "00:00:11.000"
-
+SPEECH = DESCRIBED_CAPTIONS
+FITS, TOO_LONG = DESCRIPTIONS  # one fits its pause; one does not (said in front of speech, and long)
+CUTLIST = DESCRIBED_CUTLIST + '''
     [[clip]]
     id = "kort"
     title = "Kort"
