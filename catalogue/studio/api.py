@@ -99,6 +99,7 @@ def film_json(state: StudioState, cutlist: CutList, csrf: str) -> JSON:
         "themes": [{"id": theme_id, "title": title} for theme_id, title in themes.items()],
         "clips": [clip_json(clip) for clip in cutlist.clips],
         "tracks": [_track(lang, film.subtitle_sources.get(lang, SubtitleSource())) for lang in film.subtitles],
+        "descriptions": sorted(film.descriptions),  # languages of its audio descriptions (/api/descriptions)
         "cues": [{"index": i, "start_ms": c.start_ms, "end_ms": c.end_ms, "text": c.plain, "speaker": c.speaker}
                  for i, c in enumerate(state.cues(cutlist))],
         "words": _words(cutlist),

@@ -100,7 +100,13 @@
   }
 
   function load() {
-    return api("GET", "/api/descriptions?film=" + encodeURIComponent(D.filmId)).then(function (reply) {
+    return api("GET", "/api/film?film=" + encodeURIComponent(D.filmId)).then(function (film) {
+      var langs = film.status === 200 ? film.data.descriptions || [] : [];
+      $("descriptions").hidden = !langs.length;
+      if (!langs.length) { return null; }  // a film without descriptions: nothing to ask for
+      return api("GET", "/api/descriptions?film=" + encodeURIComponent(D.filmId));
+    }).then(function (reply) {
+      if (!reply) { return; }
       $("descriptions").hidden = reply.status !== 200;
       if (reply.status === 200) { take(reply.data); $("descriptions").dataset.ready = "true"; }
     });
