@@ -47,10 +47,6 @@ class Described:
     def holds_json(self) -> str:
         return json.dumps([list(h) for h in self.holds])
 
-    def to_described(self, ms: int) -> int:
-        """A time of the plain version in the described one."""
-        return ms + sum(length for at, length in self.holds if at <= ms)
-
 
 Descriptions = dict[str, list[Cue]]  # language -> the film's description cues (film time)
 
