@@ -26,7 +26,7 @@ from catalogue.errors import CatalogueError
 from catalogue.fsutil import atomic_path, write_text_atomic
 from catalogue.settings import Settings
 from catalogue.web.delivery import IMMUTABLE, Delivery, Published
-from catalogue.web.state import CatalogueState, Snapshot
+from catalogue.web.state import CatalogueState, ClipView, FilmView, Snapshot
 
 MANIFEST = "manifest.json"
 MANIFEST_CACHE = "no-cache"  # the one file whose bytes change: revalidated on every use
@@ -46,8 +46,18 @@ def site_media(snapshot: Snapshot) -> list[str]:
     paths: list[str] = []
     for film in snapshot.films.values():
         paths += [film.video_url, film.poster_url, film.chapters_url, film.hls_url, *(t.url for t in film.tracks)]
+        paths += _described(film)
         for view in film.clips:
-            paths += [view.video_url, view.poster_url, view.hls_url, *(t.url for t in view.tracks)]
+            paths += [view.video_url, view.poster_url, view.hls_url, *(t.url for t in view.tracks), *_described(view)]
+    return paths
+
+
+def _described(view: FilmView | ClipView) -> list[str]:
+    """The audio description's media of a clip or film: its description tracks, its described version
+    and that version's captions."""
+    paths = [t.url for t in view.descriptions]
+    if view.described is not None:
+        paths += [view.described.url, *view.described.captions.values()]
     return paths
 
 
