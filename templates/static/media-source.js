@@ -107,7 +107,10 @@
       state.levels = hls.levels.map(function (level) { return level.height; });
       var wanted = stored(QUALITY_KEY);
       var index = state.levels.indexOf(Number(wanted));
-      if (wanted && wanted !== "auto" && index >= 0) { hls.startLevel = index; hls.currentLevel = index; }
+      // the remembered rung, chosen before anything loads: loadLevel (manual, no flush), never currentLevel,
+      // whose immediate switch flushes a buffer that is still being set up (hls.js then resets the
+      // MediaSource, drops the choice and the pending play())
+      if (wanted && wanted !== "auto" && index >= 0) { hls.startLevel = index; hls.loadLevel = index; }
       changed(video);
     });
     hls.on(Hls.Events.LEVEL_SWITCHED, function () { changed(video); });
@@ -118,8 +121,8 @@
       playMp4(video, sources.mp4, at || time, !video.paused || play);  // the ladder failed: the MP4
     });
     video.addEventListener("play", function () { hls.config.maxBufferLength = 30; }, { once: true });
+    hls.attachMedia(video);  // first, so that the manifest is parsed with the media in place
     hls.loadSource(sources.hls);
-    hls.attachMedia(video);
     if (play) { restore(video, 0, true); }
   }
 
@@ -225,10 +228,15 @@
     }
   });
 
-  var video = document.getElementById("player");
-  if (video && video.dataset.hls) {
+  // The page's player is set up once the deferred scripts have run: when one of them already chose its
+  // source (audio-description.js, remembered on, plays the described MP4), it is not set twice.
+  function setUp() {
+    var video = document.getElementById("player");
+    if (!video || !video.dataset.hls) { return; }
     if (video.hasAttribute("data-quality-menu")) { qualityMenu(video); }
+    if (video.catalogueMedia) { return; }
     setSources(video, { hls: video.dataset.hls, mp4: video.dataset.mp4 },
       { time: parseFloat(video.dataset.start || "0") || 0 });
   }
+  if (document.readyState === "complete") { setUp(); } else { document.addEventListener("DOMContentLoaded", setUp); }
 })();

@@ -107,8 +107,12 @@ def test_on_a_fast_connection_it_climbs_to_720p(browser: Any, site: str) -> None
     try:
         wait(page, "hls && hls.levels.length === 4")
         page.evaluate(RECORDER)
-        wait(page, "v.videoHeight >= 720 && !v.paused")
-        assert player(page, "return hls.levels[hls.currentLevel].height;") == 720
+        # the picture reaches 720p a moment before hls.js's playhead enters that rung's fragment (its
+        # currentLevel is the level of the fragment at currentTime): wait for both, then for the menu
+        wait(page, "v.videoHeight >= 720 && !v.paused && hls.currentLevel >= 0"
+                   " && hls.levels[hls.currentLevel].height === 720")
+        wait(page, "document.querySelector('.player-quality select').options[0].textContent"
+                   " === 'Automatisch (720p)'")
         assert player(page, "return hls.autoLevelEnabled;") is True
         assert player(page, "return document.querySelector('.player-quality select').value;") == "auto"
     finally:

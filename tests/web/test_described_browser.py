@@ -112,6 +112,8 @@ def test_the_choice_is_remembered_and_starts_nothing(page: Any, base: str):
     wait(page, "/\\.ad\\.[0-9a-f]{16}\\.mp4$/.test(v.currentSrc) && v.readyState >= 1 && Math.abs(v.currentTime - 2) < 0.1")
     now = state(page)
     assert now["pressed"] == "true" and now["paused"] and now["status"] == ""  # not announced, not playing
+    # its source was set once: the plain version's ladder was never started (hls.js not even loaded)
+    assert video(page, "return [CatalogueMedia.engine(v), !!window.Hls];") == ["mp4", False]
     page.goto(f"{base}/embed/beschreven")  # the embed remembers it too
     wait(page, "/\\.ad\\.[0-9a-f]{16}\\.mp4$/.test(v.currentSrc)")
     page.locator("#ad-switch").click()
