@@ -345,7 +345,7 @@ def studio(settings: Settings, cutlist: Path | None, host: str, port: int) -> No
     paths = _paths(settings, (cutlist,) if cutlist else ())
     _check_can_listen(host, port)
     token = secrets.token_urlsafe(24)
-    app = create_studio_app(settings, token, paths if cutlist else None)
+    app = create_studio_app(settings, token, paths if cutlist else None, port=port)
     if host not in LOCAL_HOSTS:
         click.echo(f"Warning: listening on {host}: anyone who can reach this address and gets the link can "
                    "change the cut lists. Use the default 127.0.0.1 unless you need this.", err=True)
