@@ -265,8 +265,8 @@ def normalize_markup(raw: str, allowed_tags: set[str]) -> str:
 
 
 def escape_text(text: str) -> str:
-    """Escape plain text for a WebVTT cue (entities that are already there stay)."""
-    return _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    """Escape plain text for a WebVTT cue (entities that are already there stay; CR LF and CR become LF)."""
+    return "\n".join(text_lines(_ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")))
 
 
 def clip_cues(cues: Iterable[Cue], start_ms: int, end_ms: int, shift_ms: int | None = None) -> list[Cue]:
@@ -283,20 +283,30 @@ def clip_cues(cues: Iterable[Cue], start_ms: int, end_ms: int, shift_ms: int | N
 def format_vtt(cues: Iterable[Cue], *, header: str = "", note: str = "") -> str:
     """A WebVTT document, with `note` as a NOTE block before the cues. Cue text is written as
     stored (normalized markup); a blank line or `-->` inside it, which would end or break the
-    cue, is neutralized."""
-    parts = ["WEBVTT" + (f" {header}" if header else ""), ""]
-    note_lines = [line for line in note.replace("-->", "->").split("\n") if line.strip()]
+    cue, is neutralized, and so is a line break of any kind (CR LF, CR: WebVTT ends a line at each)."""
+    parts = ["WEBVTT" + (f" {one_line(header)}" if header else ""), ""]
+    note_lines = [line for line in text_lines(note.replace("-->", "->")) if line.strip()]
     if note_lines:
         parts += ["NOTE", *note_lines, ""]
     for cue in cues:
         if cue.identifier and "-->" not in cue.identifier:
-            parts.append(cue.identifier.replace("\n", " "))
+            parts.append(one_line(cue.identifier))
         timing = f"{format_timecode(cue.start_ms)} --> {format_timecode(cue.end_ms)}"
-        parts.append(f"{timing} {cue.settings}".rstrip())
-        lines = [line for line in cue.text.replace("-->", "--&gt;").split("\n") if line.strip()]
+        parts.append(f"{timing} {one_line(cue.settings)}".rstrip())
+        lines = [line for line in text_lines(cue.text.replace("-->", "--&gt;")) if line.strip()]
         parts.extend(lines)
         parts.append("")
     return "\n".join(parts)
+
+
+def text_lines(text: str) -> list[str]:
+    """`text` cut into lines where WebVTT (and this module's reader) would: at LF, CR LF and CR."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def one_line(text: str) -> str:
+    """`text` with every line break a space (an identifier, a header, cue settings)."""
+    return " ".join(text_lines(text))
 
 
 def lint_cues(cues: Sequence[Cue]) -> list[tuple[Cue, str]]:
