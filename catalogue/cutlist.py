@@ -15,7 +15,7 @@ from catalogue.model import Clip, Cue, CutList, Film, MediaInfo, Session, Subtit
 from catalogue.subtitles import lint_cues, read_cues
 from catalogue.timecode import format_timecode, parse_timecode
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # use fullmatch: "$" would let "abc\n" pass
 MIN_CLIP_MS = 1000
 
 _FILM_KEYS = {"id": True, "title": True, "video": True, "language": True,
@@ -26,7 +26,7 @@ _CLIP_KEYS = {"id": True, "title": True, "themes": True, "start": True, "end": T
               "learning_goal": False, "questions": False, "audience": False}
 _SUBTITLE_KEYS = {"file": True, "made_by": False, "reviewed": False}
 _TOP_KEYS = {"film", "theme", "clip", "session"}
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # fullmatch
 
 Prober = Callable[[Path], MediaInfo]
 
@@ -146,7 +146,7 @@ class _Checker:
 
     def slug(self, data: dict[str, Any], where: str) -> str:
         value = self.text(data, "id", where)
-        if value and not SLUG.match(value):
+        if value and not SLUG.fullmatch(value):
             self.error(where, "id", f"{value!r} is not a slug: use lowercase letters, digits and single "
                                     "hyphens, e.g. 'buddys-vinden'")
         return value
@@ -259,8 +259,11 @@ def _check_film(checker: _Checker, raw: object, prober: Prober) -> tuple[Film, i
                 checker.error(where, "video", f"{video.name} has no video stream")
             else:
                 duration_ms = info.duration_ms
+    language = checker.text(data, "language", where)
+    if language and not LANGUAGE_CODE.fullmatch(language):  # it names files and tracks: transcripts/<film>.<lang>.vtt
+        checker.error(where, "language", "not a language code like 'nl' or 'en'")
     film = Film(id=film_id, title=checker.text(data, "title", where), video_path=video or Path(),
-                language=checker.text(data, "language", where), subtitles=subtitles,
+                language=language, subtitles=subtitles,
                 description=checker.text(data, "description", where), credits=checker.text(data, "credits", where),
                 subtitle_sources=sources)
     return film, duration_ms
@@ -275,7 +278,7 @@ def _check_subtitles(checker: _Checker, raw: object) -> tuple[dict[str, Path], d
         return files, sources
     for lang, value in raw.items():
         name = f"subtitles.{lang}"
-        if not LANGUAGE_CODE.match(lang):
+        if not LANGUAGE_CODE.fullmatch(lang):
             checker.error("film", name, "not a language code like 'nl' or 'en'")
         entry = _subtitle_entry(checker, name, value)
         if entry is None:

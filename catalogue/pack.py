@@ -38,7 +38,7 @@ from catalogue.subtitles import read_cues
 
 PACK_FORMAT = 1  # bump when the pack's layout or texts change: every pack is rebuilt
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no build time in the bytes
-SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)*$")
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)*")
 ASSETS = ("session-player.js", "presenter.css")  # Helper B's presenter, the same files the site serves
 STORED = (".mp4", ".jpg", ".pdf")  # compressed already
 
@@ -216,7 +216,7 @@ def plan_pack(settings: Settings, catalogue: Catalogue, target: PackTarget, *, l
 
 def check_name(name: str) -> None:
     """A name inside the zip: relative, plain ASCII slugs, no `..`, so no unzip can write outside its folder."""
-    if not SAFE_NAME.match(name) or ".." in name:
+    if not SAFE_NAME.fullmatch(name) or ".." in name:
         raise PackError(f"unsafe name in the pack: {name!r}")
 
 

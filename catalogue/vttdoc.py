@@ -391,7 +391,7 @@ def _clean(index: int, cue: VttCue) -> VttCue:
                                   "without '-->', not starting with NOTE, STYLE or REGION")
     settings = cue.settings.split()
     for setting in settings:
-        if not _SETTING.match(setting):
+        if not _SETTING.fullmatch(setting):
             raise VttEditError(index, f"unknown cue setting {setting!r} (e.g. align:start, line:90%, position:10%)")
     text = _NEWLINE.sub("\n", cue.text).replace("\0", "\ufffd")
     lines = [line for line in normalize_markup(text, _VTT_TAGS).split("\n") if line.strip()]

@@ -63,7 +63,7 @@ def _clip_or_404(request: Request) -> ClipView:
 
 def _seconds(value: str | None, default: float | None = None) -> float | None:
     """A query parameter in seconds, or the default when missing or not a finite number ≥ 0."""
-    if value is None or not re.fullmatch(r"\d{1,6}(?:\.\d{1,3})?", value.strip()):
+    if value is None or not re.fullmatch(r"[0-9]{1,6}(?:\.[0-9]{1,3})?", value.strip()):
         return default
     return float(value)
 

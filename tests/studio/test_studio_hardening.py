@@ -219,3 +219,9 @@ def test_a_save_keeps_the_newest_backups_only(studio: Studio) -> None:
     assert len(backups) == KEEP_BACKUPS
     assert backups[0] == "film.toml.20260101-000400.bak"  # the oldest four went
     assert studio.cutlist.parent.joinpath(backups[-1]).read_bytes().startswith(b"[film]")  # the one just made
+
+
+def test_build_events_after_a_superscript_two_start_from_the_beginning(studio: Studio) -> None:
+    for after in ("²", "٣", "1\n"):
+        response = studio.client.get("/api/build/events", params={"after": after})
+        assert response.status_code == 200 and "Nog geen build" in response.text
