@@ -244,7 +244,7 @@ def test_a_file_in_a_sibling_folder_named_like_the_root_is_outside_it(studio: St
 
 
 def test_a_batch_of_edits_is_read_back_once(studio: Studio, monkeypatch: pytest.MonkeyPatch) -> None:
-    from catalogue import vttdoc
+    from catalogue.subtitles import document as vttdoc
 
     cues = "".join(f"00:{n // 60:02d}:{n % 60:02d}.000 --> 00:{n // 60:02d}:{n % 60:02d}.800\nregel {n}\n\n"
                    for n in range(10, 310))
