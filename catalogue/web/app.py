@@ -21,6 +21,7 @@ from catalogue.search import SearchIndex
 from catalogue.settings import Settings
 from catalogue.timecode import format_clock
 from catalogue.web import oembed, routes, session_pages
+from catalogue.web.hosts import HostGuard
 from catalogue.web.packs import routes as pack_routes
 from catalogue.web.presenter import routes as presenter_routes
 from catalogue.web.state import CatalogueState
@@ -124,7 +125,7 @@ def create_app(settings: Settings) -> Starlette:
                   name="transcripts_films"),
             Mount("/static", MediaFiles(directory=settings.templates_dir / "static"), name="static"),
         ],
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders), Middleware(HostGuard, configured=settings.base_url)],
         exception_handlers={404: not_found, 405: not_allowed, 500: server_error},
     )
     app.state.settings = settings

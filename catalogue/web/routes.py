@@ -19,6 +19,7 @@ from catalogue.errors import CatalogueError
 from catalogue.model import ClipStep, DiscussionStep, Session
 from catalogue.search import SearchResults, search
 from catalogue.timecode import format_clock
+from catalogue.web.hosts import base_url
 from catalogue.web.state import CatalogueState, ClipView, Snapshot, Track
 
 PROVIDER = "Van buddy tot community"
@@ -51,7 +52,7 @@ def _render(request: Request, name: str, context: dict[str, Any], status_code: i
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return base_url(request)  # the configured base_url, else the (checked) Host: web.hosts
 
 
 def _clip_or_404(request: Request) -> ClipView:
