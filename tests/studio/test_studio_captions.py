@@ -281,3 +281,20 @@ def test_too_many_ops_or_too_long_a_text_is_refused_in_dutch(studio: Studio) -> 
     status, data = studio.post([{"op": "replace", "index": 0, "text": "x" * 2_001}])
     assert status == 422 and "te lang" in data["errors"][0]["message"], data
     assert studio.vtt.read_bytes() == before
+
+
+def test_a_batch_that_would_not_read_back_as_asked_is_refused_at_its_op(studio: Studio,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from catalogue.subtitles import document
+
+    real = document._retyped
+
+    def loses_the_new_text(piece, old, new, newline):  # type: ignore[no-untyped-def]
+        return real(piece, old, document.VttCue(new.start_ms, new.end_ms, old.text, new.identifier, new.settings),
+                    newline)  # a defect: a cue's new text never reaches the file
+
+    monkeypatch.setattr(document, "_retyped", loses_the_new_text)
+    before = studio.vtt.read_bytes()
+    status, data = studio.post([{"op": "delete", "index": 2}, {"op": "replace", "index": 0, "text": "nieuw"}])
+    assert status == 422 and data["errors"][0]["op"] == 1 and "teruggelezen" in data["errors"][0]["message"], data
+    assert studio.vtt.read_bytes() == before

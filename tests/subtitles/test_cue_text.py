@@ -64,3 +64,9 @@ def test_a_title_with_carriage_returns_gives_a_chapters_track_the_catalogue_read
 def test_a_vtt_timing_has_ascii_digits(timing: str) -> None:
     with pytest.raises(TranscriptError):
         parse_cues(f"WEBVTT\n\n{timing}\nTekst\n".encode(), Path("x.vtt"))
+
+
+def test_an_srt_cue_number_has_ascii_digits() -> None:
+    parse_cues(b"1\n00:00:01,000 --> 00:00:02,000\nTekst\n", Path("x.srt"))
+    with pytest.raises(TranscriptError, match="the line before the timing must be the cue number"):
+        parse_cues("\u0661\n00:00:01,000 --> 00:00:02,000\nTekst\n".encode(), Path("x.srt"))  # Arabic-Indic 1
