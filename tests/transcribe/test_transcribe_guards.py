@@ -14,7 +14,8 @@ import pytest
 from catalogue.transcribe import transcription
 from catalogue.transcribe.transcription import SAMPLE_RATE
 from catalogue.transcribe.whisper import base_model
-from test_transcribe import SpeechFilm, model_cache, run, speech, write_catalogue  # noqa: F401  (fixtures)
+from test_transcribe import (SpeechFilm, interrupt_on_the_second_piece, model_cache, run, speech,  # noqa: F401
+                             write_catalogue)
 
 EDITORS = "WEBVTT\n\nNOTE van de redacteur\n\n00:00:01.000 --> 00:00:02.500\nDit typte de redacteur zelf.\n"
 
@@ -48,18 +49,7 @@ def test_a_run_resumed_with_another_model_recognises_every_piece_again(speech: S
                                                                        model_cache: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     write_catalogue(tmp_path, speech.path)
-    monkeypatch.setattr(transcription, "PIECE_MS", 12_000)
-    monkeypatch.setattr(transcription, "PIECE_SEARCH_MS", 6_000)
-    real = transcription.recognise
-    calls: list[int] = []
-
-    def interrupted_on_the_second(model: object, samples: object, offset_ms: int, *args: object):  # type: ignore[no-untyped-def]
-        calls.append(offset_ms)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return real(model, samples, offset_ms, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(transcription, "recognise", interrupted_on_the_second)
+    calls = interrupt_on_the_second_piece(monkeypatch)
     assert run("--root", tmp_path, "transcribe").exit_code == 130
     pieces = json.loads((tmp_path / ".catalogue" / "transcribe" / "spraakfilm.nl" / "pieces.json").read_text())
     assert len(pieces) >= 3
@@ -68,8 +58,6 @@ def test_a_run_resumed_with_another_model_recognises_every_piece_again(speech: S
     for file in base_model(model_cache).path.iterdir():
         os.link(file, other / file.name)
     calls.clear()
-    monkeypatch.setattr(transcription, "recognise", lambda model, samples, offset_ms, *args: (
-        calls.append(offset_ms), real(model, samples, offset_ms, *args))[1])
     resumed = run("--root", tmp_path, "transcribe", "--model", other)
     assert resumed.exit_code == 0, resumed.output
     assert calls == [lo * 1000 // SAMPLE_RATE for lo, _ in pieces]  # the first piece too: made by the other model
