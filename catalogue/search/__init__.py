@@ -3,10 +3,10 @@ grouped by clip with its moments, and the studio's search through one film's cue
 
 from __future__ import annotations
 
-from catalogue.search.index import SearchIndex, SearchResults, build_index, search
-from catalogue.search.analysis import Synonyms
+from catalogue.search.index import SearchIndex, SearchResults, build_index, prune_index, search
+from catalogue.search.analysis import Synonyms, fold, stem
 from catalogue.search.filmcues import FilmCues
 
 __all__ = [
-    "build_index", "FilmCues", "search", "SearchIndex", "SearchResults", "Synonyms",
+    "build_index", "FilmCues", "fold", "prune_index", "search", "SearchIndex", "SearchResults", "stem", "Synonyms",
 ]

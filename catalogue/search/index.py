@@ -110,7 +110,9 @@ class _ClipText:
 def _clip_texts(settings: Settings, catalogue: Catalogue, report: Report) -> Iterator[_ClipText]:
     for cutlist in catalogue.cutlists:
         lang = cutlist.film.language
-        film_cues = report.cues.get((cutlist.film.id, lang), [])
+        ranges = catalogue.redactions.get(cutlist.film.id, ())  # what a withdrawn person said is not indexed
+        film_cues = [c for c in report.cues.get((cutlist.film.id, lang), [])
+                     if not any(a < c.end_ms and b > c.start_ms for a, b in ranges)]
         for clip in cutlist.clips:
             cues = clip_transcript(settings, clip, lang, film_cues)
             speakers = sorted({*clip.speakers, *(c.speaker for c in cues if c.speaker)})
@@ -200,12 +202,26 @@ def _write_cues(path: Path, texts: Sequence[_ClipText], analysed: Analysed,
     return len(rows), parts_by_clip
 
 
-def _remove_old_versions(versions: Path, keep: str) -> None:
+def _remove_old_versions(versions: Path, keep: str, keep_s: float = KEEP_OLD_VERSIONS_S) -> list[Path]:
     now = time.time()
+    removed = []
     for old in versions.iterdir():
         if old.is_dir() and old.name != keep and old.name.startswith("v"):
-            if now - old.stat().st_mtime > KEEP_OLD_VERSIONS_S:
+            if now - old.stat().st_mtime >= keep_s:
                 shutil.rmtree(old, ignore_errors=True)
+                removed.append(old)
+    return removed
+
+
+def prune_index(settings: Settings) -> list[Path]:
+    """Remove every index version but the current one, now (what a withdrawn person said must not stay
+    in a replaced version; a reader still inside one keeps reading its open files); the ones removed."""
+    versions = settings.index_dir
+    try:
+        current = (versions / CURRENT).read_text("utf-8").strip()
+    except OSError:
+        return []
+    return _remove_old_versions(versions, keep=current, keep_s=0)
 
 
 # --- results ---------------------------------------------------------------------------------
