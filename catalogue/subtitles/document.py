@@ -349,7 +349,7 @@ def _open_tags(markup: str) -> list[str]:
     """The opening tags still open at the end of `markup`, outermost first."""
     stack: list[str] = []
     for token in _TOKEN.split(markup):
-        if not (token.startswith("<") and token.endswith(">")) or token[1:2].isdigit():
+        if not (token.startswith("<") and token.endswith(">")) or token[1:2] in tuple("0123456789"):
             continue  # text, or a timestamp tag
         name = _tag_name(token)
         if token.startswith("</"):

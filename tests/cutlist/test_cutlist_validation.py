@@ -30,3 +30,14 @@ def test_check_refuses_a_value_that_only_starts_right(small_catalogue: Callable[
     assert problems(cutlist, settings) == []
     cutlist.write_text(cutlist.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
     assert any(line.startswith(field) for line in problems(cutlist, settings)), problems(cutlist, settings)
+
+
+def test_a_descriptions_language_must_be_a_code_as_a_whole(small_catalogue: Callable[..., Path],
+                                                           settings: Settings) -> None:
+    cutlist = small_catalogue()
+    (settings.root / "transcripts" / "film.nl.descriptions.vtt").write_text(
+        "WEBVTT\n\n00:00:06.500 --> 00:00:06.900\nEen deur.\n", encoding="utf-8")
+    text = cutlist.read_text(encoding="utf-8").replace(
+        '[film.subtitles]', '[film.descriptions]\n"nl\\n" = "../transcripts/film.nl.descriptions.vtt"\n\n[film.subtitles]')
+    cutlist.write_text(text, encoding="utf-8")
+    assert any(line.startswith("descriptions.nl") for line in problems(cutlist, settings)), problems(cutlist, settings)
