@@ -2,25 +2,46 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from catalogue.errors import CatalogueError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+PACK_CACHE_MB = 1024.0  # the default cap of the site's cache of URL-defined lesson packs (MiB)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Where a catalogue lives. Every generated path derives from `root`."""
+    """Where a catalogue lives (every generated path derives from `root`), and how the site runs.
+
+    `base_url`: the site's public address (`https://catalogus.example.be`, env `CATALOGUE_BASE_URL`); every
+    absolute URL the site gives out (oEmbed, embed codes, the API, JSON-LD) starts with it. Unset, they are
+    made from the request's Host, and the site answers only a Host that is local (web.hosts).
+    `pack_cache_mb`: how much the lesson packs of URL-defined sessions may keep on disk (MiB, env
+    `CATALOGUE_PACK_CACHE_MB`); the least recently used go first."""
 
     root: Path
+    base_url: str = ""
+    pack_cache_mb: float = PACK_CACHE_MB
 
     @classmethod
     def from_env(cls, root: str | Path | None = None, environ: Mapping[str, str] = os.environ) -> Settings:
-        """`root` (from `--root`) wins, then `CATALOGUE_ROOT`, then the current directory."""
+        """`root` (from `--root`) wins, then `CATALOGUE_ROOT`, then the current directory; the others come
+        from `CATALOGUE_<NAME>`, else their defaults. CatalogueError naming the variable for a bad value."""
         chosen = root if root is not None else environ.get("CATALOGUE_ROOT") or "."
-        return cls(root=Path(chosen).expanduser().resolve())
+        return cls(root=Path(chosen).expanduser().resolve(),
+                   base_url=parse_base_url(environ.get("CATALOGUE_BASE_URL", ""), "CATALOGUE_BASE_URL"),
+                   pack_cache_mb=parse_megabytes(environ.get("CATALOGUE_PACK_CACHE_MB", ""), PACK_CACHE_MB,
+                                                 "CATALOGUE_PACK_CACHE_MB"))
+
+    @property
+    def pack_cache_bytes(self) -> int:
+        return int(self.pack_cache_mb * 2**20)
 
     @property
     def media_dir(self) -> Path:
@@ -115,3 +136,29 @@ class Settings:
     def cutlist_paths(self) -> list[Path]:
         """Every cut list of the catalogue: `media/*.toml`, sorted."""
         return sorted(self.media_dir.glob("*.toml"))
+
+
+def parse_base_url(value: str, name: str = "base_url") -> str:
+    """`https://host[:port][/path]` without a trailing slash, "" for none; CatalogueError otherwise."""
+    value = value.strip().rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
+            or any(c.isspace() for c in value):
+        raise CatalogueError(f"{name}: {value!r} is not the site's address: write it as https://host[:port][/path], "
+                             "e.g. https://catalogus.example.be")
+    return value
+
+
+def parse_megabytes(value: str, default: float, name: str) -> float:
+    """A size in MiB (e.g. "1024" or "0.5"), `default` when empty; CatalogueError otherwise."""
+    if not value.strip():
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not (math.isfinite(number) and number >= 0) or not value.strip().isascii():
+        raise CatalogueError(f"{name}: {value!r} is not a size in megabytes (a number, 0 or more, e.g. 1024)")
+    return number

@@ -19,7 +19,7 @@ from catalogue.buildrecord import BuildRecords
 from catalogue.errors import CatalogueError, CutError, Problem
 from catalogue.media import probe_cached
 from catalogue.cli.progress import BarListener, LineListener, TranscribeBar, TranscribeLines
-from catalogue.settings import Settings
+from catalogue.settings import PACK_CACHE_MB, Settings, parse_base_url
 
 
 class CatalogueGroup(click.Group):
@@ -345,13 +345,22 @@ def _print_transcribed(settings: Settings, outcome: Any) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--workers", "-w", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Server processes; about one per CPU core for a class at once.")
+@click.option("--base-url", metavar="URL", envvar="CATALOGUE_BASE_URL", show_envvar=True,
+              help="The site's public address, e.g. https://catalogus.example.be: every absolute URL it gives "
+                   "out (oEmbed, embed codes, the API) starts with it. Unset: they follow the request's Host, "
+                   "and only a local Host is answered (an IP address of this network, or a name without a dot).")
+@click.option("--pack-cache-mb", type=click.FloatRange(min=0), envvar="CATALOGUE_PACK_CACHE_MB", show_envvar=True,
+              help=f"Disk space the lesson packs of sessions defined in a URL may keep, in MiB (default "
+                   f"{PACK_CACHE_MB:.0f}); the least recently used go first. Ready-made packs are not counted.")
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int, workers: int) -> None:
+def serve(settings: Settings, host: str, port: int, workers: int, base_url: str | None,
+          pack_cache_mb: float | None) -> None:
     """Run the web catalogue (uvicorn) until interrupted.
 
     Pages, search, embeds and the API read the root's cut lists, outputs and index;
     a new index (`catalogue index`) is picked up without a restart. For many
-    viewers, run one worker per core and put nginx in front (deploy/README.md).
+    viewers, run one worker per core and put nginx in front (deploy/README.md),
+    with --base-url set to the address people use (docs/hosting.md).
     Ctrl+C or SIGTERM stop it; running requests get 5 seconds to finish.
     """
     import os
@@ -359,6 +368,10 @@ def serve(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
     _check_can_listen(host, port)
+    # the workers make their settings from the environment, as Settings.from_env reads it
+    base = parse_base_url(base_url, "--base-url") if base_url is not None else settings.base_url
+    os.environ["CATALOGUE_BASE_URL"] = base
+    os.environ["CATALOGUE_PACK_CACHE_MB"] = repr(settings.pack_cache_mb if pack_cache_mb is None else pack_cache_mb)
     click.echo(f"Serving {settings.root} on http://{host}:{port}"
                + (f" with {workers} workers" if workers > 1 else "") + " (Ctrl+C stops)")
     # lifespan off: the app has no startup or shutdown work, and a second Ctrl+C (uvicorn's
@@ -397,7 +410,7 @@ def studio(settings: Settings, cutlist: Path | None, host: str, port: int) -> No
     paths = _paths(settings, (cutlist,) if cutlist else ())
     _check_can_listen(host, port)
     token = secrets.token_urlsafe(24)
-    app = create_studio_app(settings, token, paths if cutlist else None)
+    app = create_studio_app(settings, token, paths if cutlist else None, port=port)
     if host not in LOCAL_HOSTS:
         click.echo(f"Warning: listening on {host}: anyone who can reach this address and gets the link can "
                    "change the cut lists. Use the default 127.0.0.1 unless you need this.", err=True)

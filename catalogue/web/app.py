@@ -28,6 +28,7 @@ from catalogue.subtitles import language_name
 from catalogue.web import oembed, routes, session_pages
 from catalogue.web.accessibility import routes as accessibility_routes
 from catalogue.web.gate import ConsentGate
+from catalogue.web.hosts import HostGuard
 from catalogue.web.packs import routes as pack_routes
 from catalogue.web.presenter import routes as presenter_routes
 from catalogue.web.state import CatalogueState
@@ -173,7 +174,8 @@ def create_app(settings: Settings) -> Starlette:
                   name="transcripts_films"),
             Mount("/static", MediaFiles(directory=settings.templates_dir / "static"), name="static"),
         ],
-        middleware=[Middleware(SecurityHeaders), Middleware(ConsentGate)],
+        middleware=[Middleware(SecurityHeaders), Middleware(HostGuard, configured=settings.base_url),
+                    Middleware(ConsentGate)],
         exception_handlers={404: not_found, 405: not_allowed, 500: server_error},
     )
     app.state.settings = settings

@@ -57,3 +57,10 @@ def test_bench_search_prints_its_table_with_the_fts5_ratio(tmp_path: Path) -> No
     assert re.search(r"^\| FTS5 \| ", bench.stdout, re.M)
     assert re.search(r"Whoosh/FTS5: p95 x[\d.]+ \(target <= 2: set at 100k cues\)", bench.stdout)
     assert (tmp_path / "cues-1000" / ".catalogue" / "index" / "CURRENT").is_file()
+
+
+def test_bench_captions_prints_its_table_with_the_ratio() -> None:
+    bench = run_script("bench_captions.py", "--cues", "30", "--large", "60")
+    assert bench.returncode == 0, bench.stdout + bench.stderr
+    assert re.search(r"^\| 30 replaces, 30 cues \| [0-9.]+ s \| [0-9.]+ s \| [0-9]+× \|$", bench.stdout, re.M), bench.stdout
+
