@@ -61,7 +61,7 @@ class Settings:
 
     @property
     def rendition_dir(self) -> Path:
-        """What the smart cut knows of each film's rendition (catalogue.rendition), and its pieces at work."""
+        """What the smart cut knows of each film's rendition (catalogue.cutting.rendition), and its pieces at work."""
         return self.state_dir / "renditions"
 
     @property

@@ -18,7 +18,7 @@ start-up included, as users run it):
 
 against the baseline: one ffmpeg per clip, sequentially, seeking AFTER the input
 (`-i film -ss START -t DUR`, decoding everything before START) with the same encoder settings
-(catalogue.rendition.ENCODER). The clip variants use `--only` for every clip so that, like the
+(catalogue.cutting.rendition.ENCODER). The clip variants use `--only` for every clip so that, like the
 baseline, they exclude the film job; they do make a poster and VTT per clip, which the baseline
 does not. Before each clip variant, the clips' outputs and records are deleted (the rendition and
 its record are kept); the exact-full and copy variants also start without a probe cache.
@@ -44,10 +44,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from catalogue.cutting import encode_args
-from catalogue.media import probe, run_ffmpeg
-from catalogue.rendition import ENCODER
-from catalogue.media import ffmpeg_exe
+from catalogue.cutting.jobs import encode_args
+from catalogue.media.runner import probe, run_ffmpeg
+from catalogue.cutting import ENCODER
+from catalogue.media.runner import ffmpeg_exe
 from catalogue.model import Cue
 from catalogue.subtitles import format_vtt
 from catalogue.timecode import format_seconds, format_timecode

@@ -7,8 +7,8 @@ Voice sentences cut into subtitle-sized pieces), or, when the corpus is absent, 
 real and made-up Dutch-looking words with Zipf frequencies (`generated_sentences`). Then, for
 each engine:
 
-  Whoosh  `catalogue.search.build_index` into a temporary root (timed; size = the version folder),
-          then `catalogue.search.search(index, q, theme=..., limit=10)` with ONE SearchIndex (its
+  Whoosh  `catalogue.search.index.build_index` into a temporary root (timed; size = the version folder),
+          then `catalogue.search.index.search(index, q, theme=..., limit=10)` with ONE SearchIndex (its
           searcher is reused): clip ranking, exact total and theme facets, up to 3 highlighted,
           HTML-escaped moments per clip; stemming, synonyms, compound parts, typo fallback.
   FTS5    stdlib sqlite3, one table `cues(text, clip_id UNINDEXED, theme, start_ms UNINDEXED)`,
@@ -23,7 +23,7 @@ two-term AND, quoted two-word phrases, prefixes (Whoosh: the stem; FTS5: `"prefi
 word with one letter dropped: Whoosh falls back to fuzzy matching, FTS5 finds nothing) and
 theme-filtered terms. Each query once to warm up, then --requests requests round-robin over the mix,
 the engines alternating, `time.perf_counter` around each. Any result cache found on the SearchIndex
-or in catalogue.search is emptied before each request (outside the timing): these are misses.
+or in catalogue.search.index is emptied before each request (outside the timing): these are misses.
 
 Prints per size a Markdown table (build s, index MB, p50/p95/p99 ms, Whoosh/FTS5 ratios) against
 the targets: p95 at 100k <= 2x FTS5, build at 100k < 10 s. No assertions: times depend on the machine.
@@ -52,8 +52,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import catalogue.search as cs  # noqa: E402
-from catalogue.analysis import fold, stem, words  # noqa: E402
+import catalogue.search.index as cs  # noqa: E402
+from catalogue.search.analysis import fold, stem, words  # noqa: E402
 from catalogue.cutlist import Report  # noqa: E402
 from catalogue.model import Clip, Cue, CutList, Film, Theme  # noqa: E402
 from catalogue.settings import Settings  # noqa: E402
@@ -209,7 +209,7 @@ def fts_search(db: sqlite3.Connection, expr: str, theme: str | None,
 
 
 def clear_result_caches(index: cs.SearchIndex) -> None:
-    """Empty what looks like a result cache (none exists today): on the index, or in catalogue.search."""
+    """Empty what looks like a result cache (none exists today): on the index, or in catalogue.search.index."""
     for owner in (index, cs):
         for name in dir(owner):
             value: Any = getattr(owner, name, None)
@@ -296,7 +296,7 @@ def main() -> None:
     source = sentences(rng)
     pool = chunks(rng, source)
     queries = make_queries(rng, pool)
-    print(f"# Search benchmark: Whoosh (catalogue.search) vs SQLite FTS5 {sqlite3.sqlite_version}\n")
+    print(f"# Search benchmark: Whoosh (catalogue.search.index) vs SQLite FTS5 {sqlite3.sqlite_version}\n")
     print(f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}. "
           f"Text: {len(source):,} distinct sentences of 3+ words ({'corpus ' + str(CORPUS) if CORPUS.is_dir() else 'generated'}) "
           f"-> {len(pool):,} cue texts; seed {args.seed}.\n")

@@ -25,7 +25,7 @@ utterances' text, both through `speechfilm.normalise` (lowercase, no punctuation
 words; bare alone: edits summed over utterances / reference words); cues passing `lint_cues`; onset hits
 (utterances after a pause >= 1 s with a cue starting within 0.5 s of the true onset); words in gaps
 (recognised words whose midpoint is > 300 ms from every utterance). With --demo also the demo film
-of `catalogue demo` (made with `catalogue.demo.make_demo`, without the cutting the command goes on
+of `catalogue demo` (made with `catalogue.demo.generator.make_demo`, without the cutting the command goes on
 to do; a tone over pink noise, nobody speaks): wall time, RTF and any text at all.
 
 Prints Markdown tables and the targets, each met or not. No assertions: times depend on the machine
@@ -52,9 +52,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import speechfilm as sf  # noqa: E402
-from catalogue.demo import FILM_ID as DEMO_ID  # noqa: E402
+from catalogue.demo.generator import FILM_ID as DEMO_ID  # noqa: E402
 from catalogue.demo import make_demo  # noqa: E402
-from catalogue.media import probe  # noqa: E402
+from catalogue.media.runner import probe  # noqa: E402
 from catalogue.model import Cue  # noqa: E402
 from catalogue.settings import Settings  # noqa: E402
 from catalogue.subtitles import read_cues  # noqa: E402
@@ -66,7 +66,7 @@ THREADS = 2
 
 def default_model_dir() -> Path:
     """Whisper base, assembled from its wheels as `catalogue transcribe` does by default."""
-    from catalogue.whisper import model_folder
+    from catalogue.transcribe import model_folder
 
     return model_folder(None).path
 

@@ -78,8 +78,8 @@ def check_video(path: Path) -> dict[str, str]:
     from catalogue.cutlist import check_cutlists
     from catalogue.cutting import build, plan_cut
     from catalogue.fsutil import PARTIAL_MARK
-    from catalogue.media import probe
-    from catalogue.probecache import probe_cached
+    from catalogue.media.runner import probe
+    from catalogue.media import probe_cached
     from catalogue.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="corpus-") as tmp:

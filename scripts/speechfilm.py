@@ -32,7 +32,7 @@ from typing import Protocol
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from catalogue.media import ffmpeg_exe  # noqa: E402
+from catalogue.media.runner import ffmpeg_exe  # noqa: E402
 from catalogue.model import Cue  # noqa: E402
 from catalogue.subtitles import lint_cues  # noqa: E402
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from catalogue.media import ffmpeg_exe
+from catalogue.media.runner import ffmpeg_exe
 from catalogue.settings import Settings
 
 DATA = Path(__file__).parent / "data"
@@ -107,6 +108,24 @@ def counting_ffmpeg(tmp_path: Path) -> tuple[dict[str, str], Path]:
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
     return env, log
+
+
+def paced_ffmpeg(tmp_path: Path, when: str) -> dict[str, str]:
+    """The environment of a command whose ffmpeg runs that write a file named with `when` read their
+    inputs at real time (`-readrate 1`), a fault injected so that such a run surely lasts as long as
+    the media it reads: for tests that must interrupt work in progress. Other runs are left alone."""
+    bin_dir = tmp_path / "paced-bin"
+    bin_dir.mkdir(exist_ok=True)
+    wrapper = bin_dir / "ffmpeg"
+    wrapper.write_text(f"""#!{sys.executable}
+import os, sys
+args = sys.argv[1:]
+if any({when!r} in arg for arg in args):
+    args = [a for arg in args for a in ((["-readrate", "1", arg]) if arg == "-i" else [arg])]
+os.execv({ffmpeg_exe()!r}, [{ffmpeg_exe()!r}, *args])
+""")
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
 
 
 @pytest.fixture

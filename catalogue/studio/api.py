@@ -11,15 +11,15 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
-from catalogue.cutlist_clips import plan_clip, plan_delete_clip, write_cutlist
-from catalogue.cutlist_edit import CutListChangedError, set_reviewed
+from catalogue.cutlist import plan_clip, plan_delete_clip, write_cutlist
+from catalogue.cutlist import CutListChangedError, set_reviewed
 from catalogue.errors import CatalogueError, Problem
 from catalogue.model import Clip, CutList, SubtitleSource, Theme
 from catalogue.studio import captions
 from catalogue.studio.dutch import dutch, where
 from catalogue.studio.security import csrf_token
 from catalogue.studio.state import StudioState, version
-from catalogue.transcription import words_path
+from catalogue.transcribe import words_path
 
 JSON = dict[str, Any]
 CHANGED = ("De cut list is intussen gewijzigd (in een ander venster of programma): je wijziging is niet "

@@ -13,8 +13,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from catalogue.cutlist_clips import ClipEditError, ClipNotFoundError
-from catalogue.cutlist_edit import CutListChangedError
+from catalogue.cutlist import ClipEditError, ClipNotFoundError
+from catalogue.cutlist import CutListChangedError
 from catalogue.errors import CatalogueError
 from catalogue.settings import Settings
 from catalogue.studio import api, media_api
@@ -23,7 +23,7 @@ from catalogue.studio.dutch import dutch
 from catalogue.studio.overview import Overview
 from catalogue.studio.security import TokenGuard, security_headers
 from catalogue.studio.state import FilmNotFoundError, StudioState, version
-from catalogue.web.app import SecurityHeaders
+from catalogue.web import SecurityHeaders
 
 
 def create_studio_app(settings: Settings, token: str, cutlists: list[Path] | None = None) -> Starlette:

@@ -12,7 +12,7 @@ from catalogue.errors import CatalogueError, TranscriptError
 from catalogue.model import CutList, SubtitleSource
 from catalogue.studio.dutch import dutch
 from catalogue.studio.state import StudioState
-from catalogue.vttdoc import VttChangedError, VttCue, VttDocument, VttEditError, lint_document, save_vtt
+from catalogue.subtitles import VttChangedError, VttCue, VttDocument, VttEditError, lint_document, save_vtt
 
 JSON = dict[str, Any]
 CHANGED = ("Het ondertitelbestand is intussen gewijzigd (in een ander venster of programma): je wijziging is "

@@ -18,7 +18,7 @@ from catalogue.errors import CatalogueError
 from catalogue.fsutil import atomic_path, write_text_atomic
 from catalogue.media import PROBE_TIMEOUT_S, file_arg, run_ffmpeg, stream_ffmpeg
 from catalogue.model import MediaInfo
-from catalogue.probecache import file_identity
+from catalogue.media import file_identity
 
 # 4000 Hz, not lower: resampling low-passes at half the rate, and speech (and a 440 Hz test tone)
 # lives well above 400 Hz. Still only 8 kB a second to read: 86 MB for 3 hours, through a 64 kB window.

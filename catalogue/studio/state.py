@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalogue.analysis import Synonyms
-from catalogue.cuesearch import FilmCues
+from catalogue.search import Synonyms
+from catalogue.search import FilmCues
 from catalogue.cutlist import Report, check_cutlists
 from catalogue.errors import CatalogueError, Problem
 from catalogue.model import Cue, CutList, MediaInfo
-from catalogue.probecache import probe_cached
+from catalogue.media import probe_cached
 from catalogue.settings import Settings
 
 Stamp = tuple[tuple[str, int, int], ...]  # (path, mtime_ns, size) of the files a view was read from

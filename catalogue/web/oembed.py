@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from catalogue import sessions
+from catalogue.lessons import SessionError, find_session, parse_session_query, theme_session
 from catalogue.model import ClipStep, Session
 from catalogue.web.routes import EMBED_WIDTH, PROVIDER, _base, _seconds, _snapshot, embed_code
 from catalogue.web.session_pages import session_embed_code, session_links
@@ -50,14 +50,14 @@ def find_embeddable(snapshot: Snapshot, url: str) -> Embeddable | None:
         theme = snapshot.theme(match.group(1))
         if theme is None:
             return None
-        theme_id, session = theme.id, sessions.theme_session(snapshot.catalogue, theme.id)
+        theme_id, session = theme.id, theme_session(snapshot.catalogue, theme.id)
     elif (match := _SESSION.fullmatch(parts.path)) and match.group(1) == "new":
         try:
-            session = sessions.parse_session_query(parse_qs(parts.query), snapshot.catalogue)
-        except sessions.SessionError:
+            session = parse_session_query(parse_qs(parts.query), snapshot.catalogue)
+        except SessionError:
             return None
     elif match:
-        session = sessions.find_session(snapshot.catalogue, match.group(1))
+        session = find_session(snapshot.catalogue, match.group(1))
     if session is None or not session.steps:
         return None
     title = snapshot.theme(theme_id).title if theme_id else session.title  # type: ignore[union-attr]

@@ -15,8 +15,8 @@ from starlette.routing import Route
 
 from catalogue.cutlist import Catalogue
 from catalogue.errors import CatalogueError
-from catalogue.pack import PackError, PackTarget, cached_pack, plan_pack, resolve_target, target_from_query
-from catalogue.pack_pdf import PdfError, find_chromium
+from catalogue.lessons import PackError, PackTarget, cached_pack, plan_pack, resolve_target, target_from_query
+from catalogue.lessons import PdfError, find_chromium
 from catalogue.settings import Settings
 
 

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from catalogue.model import Session
-from catalogue.sessions import SessionError, find_session, parse_session_query, resolve, theme_session
+from catalogue.lessons import SessionError, find_session, parse_session_query, resolve, theme_session
 from catalogue.web.routes import json_ld
 from catalogue.web.state import Snapshot
 

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from catalogue import sessions
+from catalogue.lessons import DEFAULT_TITLE, ResolvedStep, SessionError, find_session, parse_session_query, resolve, session_query, theme_session, total_duration_ms
 from catalogue.model import DiscussionStep, Session
 from catalogue.web.routes import EMBED_HEIGHT, EMBED_WIDTH, _base, _render, _snapshot
 from catalogue.web.state import ClipView, Snapshot
@@ -19,7 +19,7 @@ from catalogue.web.state import ClipView, Snapshot
 class StepView:
     """One step as a session page shows it: the resolved step and, for a clip, what the site has of it."""
 
-    step: sessions.ResolvedStep
+    step: ResolvedStep
     view: ClipView | None
 
     @property
@@ -46,11 +46,11 @@ class SessionLinks:
 def step_views(snapshot: Snapshot, session: Session) -> list[StepView]:
     """The session's steps, resolved, each clip step with its view (None for a clip the site lacks)."""
     return [StepView(step, snapshot.clips.get(step.clip.id) if step.clip else None)
-            for step in sessions.resolve(session, snapshot.catalogue)]
+            for step in resolve(session, snapshot.catalogue)]
 
 
 def session_links(session: Session, theme_id: str = "") -> SessionLinks:
-    query = sessions.session_query(session)
+    query = session_query(session)
     if theme_id:
         return SessionLinks(f"/themes/{theme_id}/session", f"/themes/{theme_id}/present", f"/embed/themes/{theme_id}",
                             f"/packs/themes/{theme_id}.zip", f"/sessions/new?{query}")
@@ -77,7 +77,7 @@ def _render_session(request: Request, session: Session, links: SessionLinks, kin
     oembed_url = f"{base}/oembed?" + urlencode({"url": base + links.page, "format": "json"})
     return _render(request, "session_detail.html", {
         "session": session, "steps": steps, "links": links, "kind": kind, "base": base, "problem": problem,
-        "total_ms": sessions.total_duration_ms([s.step for s in steps]), "clip_count": sum(s.kind == "clip" for s in steps),
+        "total_ms": total_duration_ms([s.step for s in steps]), "clip_count": sum(s.kind == "clip" for s in steps),
         "embed_code": session_embed_code(base, links.embed, session.title), "oembed_url": oembed_url,
     }, status_code=status_code)
 
@@ -90,7 +90,7 @@ async def session_list(request: Request) -> Response:
 
 
 async def session_detail(request: Request) -> Response:
-    session = sessions.find_session(_snapshot(request).catalogue, request.path_params["session_id"])
+    session = find_session(_snapshot(request).catalogue, request.path_params["session_id"])
     if session is None:
         raise HTTPException(404, "Deze sessie bestaat niet.")
     return _render_session(request, session, session_links(session), "session")
@@ -101,15 +101,15 @@ async def theme_session_detail(request: Request) -> Response:
     theme_id = request.path_params["theme_id"]
     if snapshot.theme(theme_id) is None:
         raise HTTPException(404, "Dit thema bestaat niet.")
-    session = sessions.theme_session(snapshot.catalogue, theme_id)
+    session = theme_session(snapshot.catalogue, theme_id)
     return _render_session(request, session, session_links(session, theme_id), "theme")
 
 
 async def session_new(request: Request) -> Response:
     """A session defined by its URL, in the builder; a bad URL is named (in Dutch), with status 400."""
     try:
-        session = sessions.parse_session_query(request.query_params, _snapshot(request).catalogue)
-    except sessions.SessionError as exc:
-        empty = Session("", sessions.DEFAULT_TITLE, ())
+        session = parse_session_query(request.query_params, _snapshot(request).catalogue)
+    except SessionError as exc:
+        empty = Session("", DEFAULT_TITLE, ())
         return _render_session(request, empty, session_links(empty), "new", problem=exc.dutch, status_code=400)
     return _render_session(request, session, session_links(session), "new")

@@ -11,17 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalogue.cutlist import Catalogue, Report, check_cutlists
-from catalogue.rendition import target_size
+from catalogue.cutting import target_size
 from catalogue.errors import CatalogueError
 from catalogue.model import Clip, Cue, Film, SubtitleSource, Theme
-from catalogue.probecache import probe_cached
+from catalogue.media import probe_cached
 from catalogue.settings import Settings
-from catalogue.subtitles import read_cues
-
-MACHINE_MADE_LABEL = "automatisch, niet nagekeken"  # in the label of a track no person has reviewed yet
-LANGUAGE_NAMES = {"nl": "Nederlands", "en": "Engels", "fr": "Frans", "de": "Duits", "ar": "Arabisch",
-                  "tr": "Turks", "es": "Spaans", "uk": "Oekraïens", "ru": "Russisch"}
-
+from catalogue.subtitles import language_name, read_cues, track_label
 
 @dataclass(frozen=True)
 class Track:
@@ -34,7 +29,7 @@ class Track:
 
     @property
     def language(self) -> str:
-        return LANGUAGE_NAMES.get(self.lang, self.lang)
+        return language_name(self.lang)
 
     @property
     def unreviewed(self) -> bool:
@@ -119,8 +114,7 @@ def _tracks(vtt: Callable[[str, str], Path], folder: str, stem: str, film: Film)
 
 def _track(film: Film, lang: str, url: str) -> Track:
     source = film.subtitle_sources.get(lang, SubtitleSource())
-    name = LANGUAGE_NAMES.get(lang, lang)
-    label = f"{name} ({MACHINE_MADE_LABEL})" if film.machine_made_unreviewed(lang) else name
+    label = track_label(lang, bool(film.machine_made_unreviewed(lang)))
     return Track(lang, label, url, "captions" if lang == film.language else "subtitles",
                  source.made_by, source.reviewed)
 

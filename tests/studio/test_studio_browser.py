@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from catalogue.media import ffmpeg_exe
+from catalogue.media.runner import ffmpeg_exe
 from catalogue.settings import PROJECT_DIR
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))

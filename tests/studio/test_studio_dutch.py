@@ -9,12 +9,12 @@ import pytest
 
 from catalogue.cutlist import check_cutlists
 from catalogue.errors import TimecodeError
-from catalogue.probecache import probe_cached
+from catalogue.media import probe_cached
 from catalogue.studio.dutch import dutch, where
 from catalogue.subtitles import lint_cues
 from catalogue.model import Cue
 from catalogue.timecode import parse_timecode
-from catalogue.vttdoc import VttCue, VttDocument, VttEditError
+from catalogue.subtitles import VttCue, VttDocument, VttEditError
 from conftest import write_cutlist, write_vtt
 from test_studio_app import NEW, Studio, studio  # noqa: F401  (the fixture)
 

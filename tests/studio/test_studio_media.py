@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from catalogue import media
-from catalogue.media import ffmpeg_exe
+from catalogue.media import runner as media
+from catalogue.media.runner import ffmpeg_exe
 from catalogue.settings import Settings
 from catalogue.studio.app import create_studio_app
 from catalogue.studio import build

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from catalogue.cutlist import check_cutlists
 from catalogue.cutting import build, plan_cut
-from catalogue.probecache import probe_cached
+from catalogue.media import probe_cached
 from catalogue.search import build_index
 from catalogue.settings import Settings
 

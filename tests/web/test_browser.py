@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from catalogue.media import ffmpeg_exe
+from catalogue.media.runner import ffmpeg_exe
 from servers import CHROMIUM, NO_CHROMIUM, catalogue_server, chromium
 from sites import build_site
 

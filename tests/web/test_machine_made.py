@@ -13,7 +13,7 @@ import pytest
 from starlette.testclient import TestClient
 from test_routes import ENGLISH_SRT, Element, assert_sound_page, parse
 
-from catalogue.cutlist_edit import set_reviewed
+from catalogue.cutlist import set_reviewed
 from catalogue.settings import Settings
 from catalogue.web.app import create_app
 from sites import build_site

@@ -17,7 +17,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from catalogue.model import ClipStep, DiscussionStep, Session
-from catalogue.sessions import session_query
+from catalogue.lessons import session_query
 from catalogue.web.app import create_app
 from sites import build_site
 from test_routes import BASE, parse

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from catalogue.sessions import session_query
+from catalogue.lessons import session_query
 from catalogue.web.app import create_app
 from servers import CHROMIUM, NO_CHROMIUM, chromium, free_port, healthy
 from sites import build_site

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from catalogue.media import ffmpeg_exe
+from catalogue.media.runner import ffmpeg_exe
 from catalogue.settings import PROJECT_DIR
 from servers import CHROMIUM, NO_CHROMIUM, chromium
 

@@ -245,6 +245,8 @@ def assert_sound_page(text: str) -> Element:
     assert root.attrs.get("lang") == "nl"
     assert len(page.find_all("h1")) == 1
     assert page.find("title").text().strip()
+    [description] = [m for m in page.find_all("meta") if m.attrs.get("name") == "description"]
+    assert 0 < len(description.attrs.get("content", "").strip()) <= 203, description.attrs  # 200 + "..."
     assert not page.find_all("style"), "inline <style>"
     for el in page.iter():
         names = [name for name, _ in el.raw_attrs]
@@ -291,6 +293,30 @@ PAGES = [
     ("/clips/bestaat-niet", 404, "404.html"),
     ("/bestaat-niet", 404, "404.html"),
 ]
+
+
+def meta_description(text: str) -> str:
+    return next(m.attrs["content"] for m in parse(text).find_all("meta") if m.attrs.get("name") == "description")
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("/", "Een film over buddywerking."),  # the film's description
+    ("/films/testfilm", "Een film over buddywerking."),
+    ("/clips/tweede", "Over grenzen trekken."),  # the clip's own description
+    ("/clips/eerste", "Kennisclip uit de film Van buddy tot community: Eerste clip"),  # none: its title
+    ("/themes/rekrutering", "De kennisclips over Rekrutering uit de film Van buddy tot community."),
+    ("/embed/tweede", "Over grenzen trekken."),
+    ("/search?q=grenzen", "Kennisclips waarin gezegd wordt: grenzen"),
+])
+def test_every_page_describes_itself_from_its_own_data(client: TestClient, url: str, expected: str) -> None:
+    assert meta_description(client.get(url).text) == expected
+
+
+def test_meta_descriptions_are_escaped_and_cut_short(client: TestClient) -> None:
+    q = '"><script>alert(1)</script>' + "lang " * 80
+    description = meta_description(client.get("/search", params={"q": q}).text)
+    assert description.startswith('Kennisclips waarin gezegd wordt: "><script>alert(1)</script>lang')
+    assert len(description) <= 203 and description.endswith("...")
 
 
 @pytest.mark.parametrize(("url", "status", "template"), PAGES)

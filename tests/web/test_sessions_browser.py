@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from catalogue import sessions
+from catalogue.lessons import sessions as sessions
 from catalogue.cutlist import Catalogue, check_cutlists
-from catalogue.probecache import probe_cached
+from catalogue.media import probe_cached
 from catalogue.settings import Settings
 from test_browser import _describe, axe_sync, browser, catalogue_root, server, tab  # noqa: F401 (fixtures)
 from test_browser import Server, Tab

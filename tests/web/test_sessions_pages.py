@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from starlette.testclient import TestClient
 
-from catalogue import sessions
+from catalogue.lessons import sessions as sessions
 from catalogue.model import ClipStep, DiscussionStep, Session
 from catalogue.web.app import create_app
 from catalogue.web.routes import moment_span

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from catalogue.media import ffmpeg_exe, probe
+from catalogue.media.runner import ffmpeg_exe, probe
 from servers import CHROMIUM, NO_CHROMIUM, catalogue_server, chromium
 from sites import build_site
 
