@@ -10,6 +10,16 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
+def user_cache_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """Where models and word lists made from installed packages are kept, for every catalogue root:
+    $CATALOGUE_CACHE_DIR, else $XDG_CACHE_HOME/catalogue, else ~/.cache/catalogue."""
+    chosen = environ.get("CATALOGUE_CACHE_DIR")
+    if chosen:
+        return Path(chosen).expanduser()
+    xdg = environ.get("XDG_CACHE_HOME")
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "catalogue"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where a catalogue lives. Every generated path derives from `root`."""
@@ -67,6 +77,11 @@ class Settings:
     @property
     def index_dir(self) -> Path:
         return self.state_dir / "index"
+
+    @property
+    def embeddings_dir(self) -> Path:
+        """The search's vectors by text, so that a rebuild embeds only what changed."""
+        return self.state_dir / "embeddings"
 
     @property
     def templates_dir(self) -> Path:

