@@ -37,48 +37,49 @@ from catalogue.search.scoring import Ranking, rank_clips
 MAX_FUZZY_WORDS = 6
 
 
+MODES = ("fused", "words", "meaning", "strict")  # what scripts/bench_search.py compares; only "fused" is served
+
+
 def search(index: SearchIndex, text: str, *, theme: str | None = None, limit: int = 20,
-           offset: int = 0) -> SearchResults:
-    """Clips answering `text` (any string), best first, each with up to 3 moments in time order."""
+           offset: int = 0, mode: str = "fused") -> SearchResults:
+    """Clips answering `text` (any string), best first, each with up to 3 moments in time order.
+
+    `mode` is for measuring: "words" leaves meaning out, "meaning" the words, and "strict" is the
+    search before issue 18 (every word required, stop words too; typos forgiven when nothing matched)."""
+    if mode not in MODES:
+        raise ValueError(f"mode {mode!r}: one of {', '.join(MODES)}")
     with index.session() as (version, searcher, cues_db):
         try:
-            return _search(index, version, searcher, cues_db, text, theme or None, limit, offset)
+            return _search(index, version, searcher, cues_db, text, theme or None, limit, offset, mode)
         except (struct.error, EOFError, OSError, sqlite3.DatabaseError, ValueError) as exc:  # damage found late
             raise damaged(version.folder, exc) from exc
 
 
 def _search(index: SearchIndex, version: _Version, searcher: Searcher, db: sqlite3.Connection, text: str,
-            theme: str | None, limit: int, offset: int) -> SearchResults:
+            theme: str | None, limit: int, offset: int, mode: str) -> SearchResults:
     parsed = parse_query(text)
     if parsed.empty:
         facets = Counter(t for themes in version.clip_themes.values() for t in themes)
         return SearchResults(text, theme, 0, [], dict(facets))
     synonyms = index.synonyms()
-    content = index.stopwords().content(parsed.words) if parsed.words else []
-    query_words = [QueryWord.of(w, synonyms) for w in content]
-    ranking = rank_clips(searcher, version.weighting, query_words, parsed.phrases, parsed.words)
-    query_words, phrase_words, fuzzy = _forgive_typos(version, searcher, db, synonyms, parsed, query_words, ranking)
+    strict = mode == "strict"
+    content = (list(parsed.words) if strict else index.stopwords().content(parsed.words)) if parsed.words else []
+    query_words = [QueryWord.of(w, synonyms) for w in content] if mode != "meaning" else []
+    ranking = rank_clips(searcher, version.weighting, query_words, parsed.phrases if mode != "meaning" else (),
+                         () if strict else parsed.words)
+    if strict:
+        ranking = ranking.complete_only(len(query_words))
+    query_words, phrase_words, fuzzy = _forgive_typos(version, searcher, db, synonyms, parsed, query_words, ranking,
+                                                      strict)
     if fuzzy:
-        ranking = rank_clips(searcher, version.weighting, query_words, parsed.phrases, parsed.words)
+        ranking = rank_clips(searcher, version.weighting, query_words, parsed.phrases, () if strict else parsed.words)
+        ranking = ranking.complete_only(len(query_words)) if strict else ranking
     suggestion = suggest_spelling(parsed, [*query_words, *phrase_words], version.forms)
     unknown = [w.text for n, w in enumerate(query_words)
                if not w.near and not any(n in found for found in ranking.matched.values())]
-    similar, sims = ({}, None) if parsed.phrases else version.vectors.clips(
+    similar, sims = ({}, None) if parsed.phrases or mode in ("words", "strict") else version.vectors.clips(
         encoder(index.work_dir).encode([" ".join(parsed.words)])[0])
-    similar_first = semantic.related(similar)
-    fused = semantic.fuse(ranking.order, similar_first)
-    answered = any(ranking.complete(c, len(query_words)) for c in ranking.order)
-    if answered or (not ranking.order and (len(query_words) < 2 or not similar_first
-                                           or similar[similar_first[0]] < semantic.RELATED_ALONE_SIMILARITY)):
-        # meaning reorders what the words found; it adds clips of its own only when no clip has every word
-        # (and, when no word is in the catalogue at all, only for a query of several words, and only what
-        # is clearly like it: a single word the catalogue does not have is taken literally)
-        fused = {clip: score for clip, score in fused.items() if clip in ranking.scores}
-    lexical = {clip: rank for rank, clip in enumerate(ranking.order)}
-    complete = {clip for clip in ranking.order if ranking.complete(clip, len(query_words))}
-    # what has every word keeps the words' order (title and theme over a passing word, the word over a
-    # compound of it, as typed over a synonym); the rest goes by the fused score
-    found = sorted(fused, key=lambda c: (c not in complete, lexical[c] if c in complete else 0, -fused[c], c))
+    found, fused = _order(ranking, similar, len(query_words), mode)
     facets = Counter(t for clip in found for t in version.clip_themes.get(clip, ()))
     if theme:
         found = [clip for clip in found if theme in version.clip_themes.get(clip, ())]
@@ -90,8 +91,29 @@ def _search(index: SearchIndex, version: _Version, searcher: Searcher, db: sqlit
     return SearchResults(text, theme, len(found), clips, dict(facets), suggestion, fuzzy, unknown)
 
 
+def _order(ranking: Ranking, similar: dict[int, float], words_count: int, mode: str) -> tuple[list[int], dict[int, float]]:
+    """The clips found, in order, and their fused scores."""
+    if mode == "meaning":
+        ranked = semantic.related(similar, top=semantic.MEANING_ONLY_TOP, floor=-1.0)
+        return ranked, semantic.fuse(ranked)
+    similar_first = semantic.related(similar)
+    fused = semantic.fuse(ranking.order, similar_first)
+    answered = any(ranking.complete(c, words_count) for c in ranking.order)
+    if answered or (not ranking.order and (words_count < 2 or not similar_first
+                                           or similar[similar_first[0]] < semantic.RELATED_ALONE_SIMILARITY)):
+        # meaning reorders what the words found; it adds clips of its own only when no clip has every word
+        # (and, when no word is in the catalogue at all, only for a query of several words, and only what
+        # is clearly like it: a single word the catalogue does not have is taken literally)
+        fused = {clip: score for clip, score in fused.items() if clip in ranking.scores}
+    lexical = {clip: rank for rank, clip in enumerate(ranking.order)}
+    complete = {clip for clip in ranking.order if ranking.complete(clip, words_count)}
+    # what has every word keeps the words' order (title and theme over a passing word, the word over a
+    # compound of it, as typed over a synonym); the rest goes by the fused score
+    return sorted(fused, key=lambda c: (c not in complete, lexical[c] if c in complete else 0, -fused[c], c)), fused
+
+
 def _forgive_typos(version: _Version, searcher: Searcher, db: sqlite3.Connection, synonyms: Synonyms,
-                   parsed: ParsedQuery, query_words: list[QueryWord], ranking: Ranking
+                   parsed: ParsedQuery, query_words: list[QueryWord], ranking: Ranking, strict: bool = False
                    ) -> tuple[list[QueryWord], list[QueryWord], bool]:
     """The query words, each one that matched nothing, is not the catalogue's and is not Dutch with
     the catalogue's words a typo away; the phrases' words likewise (for the suggestion only: a phrase
@@ -99,9 +121,11 @@ def _forgive_typos(version: _Version, searcher: Searcher, db: sqlite3.Connection
     matched = set().union(*ranking.matched.values()) if ranking.matched else set()
 
     def typo(word: QueryWord) -> bool:
+        if strict:  # before issue 18: any word, when nothing was found
+            return not ranking.order
         return word.folded not in version.forms and not is_dutch(db, word.folded)
 
-    widened = [_with_near(version, searcher, synonyms, w, n < MAX_FUZZY_WORDS and n not in matched and typo(w))
+    widened = [_with_near(version, searcher, synonyms, w, n < MAX_FUZZY_WORDS and (strict or n not in matched) and typo(w))
                for n, w in enumerate(query_words)]
     budget = max(0, MAX_FUZZY_WORDS - len(query_words))  # typo expansion is the costly part: bounded
     said = [QueryWord.of(w, synonyms) for p in parsed.phrases for w in p]

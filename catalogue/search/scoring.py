@@ -161,6 +161,12 @@ class Ranking:
     def complete(self, clip: int, words: int) -> bool:
         return len(self.matched.get(clip, ())) == words
 
+    def complete_only(self, words: int) -> Ranking:
+        """Only the clips matching every word (the search before partial matching)."""
+        keep = [clip for clip in self.order if self.complete(clip, words)]
+        return Ranking(keep, {c: self.scores[c] for c in keep}, {c: self.matched[c] for c in keep},
+                       self.typed & set(keep), self.said & set(keep))
+
 
 def rank_clips(searcher: Searcher, weighting: Lengths, query_words: Sequence[QueryWord],
                phrases: Sequence[tuple[str, ...]], in_a_row: Sequence[str] = ()) -> Ranking:

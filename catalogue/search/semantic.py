@@ -31,6 +31,7 @@ from catalogue.search.encoder import DIMENSIONS, MODEL_ID
 WINDOW_MS, STEP_MS = 30_000, 20_000  # measured on the judged collection: 20-30 s windows, 30 s best
 RRF_K = 60
 RELATED_MAX = 10  # clips the meaning alone may add to a result list
+MEANING_ONLY_TOP = 20  # the ranking of meaning alone, for measuring it
 RELATED_MIN_SIMILARITY = 0.10  # below this a clip is not related, whatever its rank
 RELATED_ALONE_SIMILARITY = 0.20  # when no word of the query is in the catalogue, the best clip must reach this
 VECTORS = "vectors.npy"

@@ -629,7 +629,8 @@ def test_cli_index_then_search_prints_clips_and_marked_moments(small_catalogue: 
     small_catalogue()
     indexed = run("--root", tmp_path, "index")
     assert indexed.exit_code == 0, indexed.output
-    assert re.fullmatch(r"Indexed 2 clips and 2 cues in \d+\.\d s \(\d+\.\d MB\)\.\n", indexed.stdout)
+    assert re.fullmatch(r"(Embedding \d+ stretches of speech .*\n)?Indexed 2 clips and 2 cues in \d+\.\d s "
+                        r"\(\d+\.\d MB; \d+ stretches of speech embedded, the rest cached\)\.\n", indexed.stdout)
     result = run("--root", tmp_path, "search", "grens")
     assert result.exit_code == 0, result.output
     assert result.stdout == ("1 clip for 'grens'\n\ntweede  Tweede clip  [omgaan-met-grenzen]\n"
