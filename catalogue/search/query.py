@@ -77,8 +77,10 @@ def _search(index: SearchIndex, version: _Version, searcher: Searcher, db: sqlit
     suggestion = suggest_spelling(parsed, [*query_words, *phrase_words], version.forms)
     unknown = [w.text for n, w in enumerate(query_words)
                if not w.near and not any(n in found for found in ranking.matched.values())]
-    similar, sims = ({}, None) if parsed.phrases or mode in ("words", "strict") else version.vectors.clips(
-        encoder(index.work_dir).encode([" ".join(parsed.words)])[0])
+    # meaning is for several words (a one-word query keeps its literal order and adds nothing of meaning)
+    wanted = mode == "meaning" or (mode == "fused" and len(query_words) >= 2 and not parsed.phrases)
+    similar, sims = version.vectors.clips(encoder(index.work_dir).encode([" ".join(parsed.words)])[0]) \
+        if wanted else ({}, None)
     found, fused = _order(ranking, similar, len(query_words), mode)
     facets = Counter(t for clip in found for t in version.clip_themes.get(clip, ()))
     if theme:
