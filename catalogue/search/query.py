@@ -22,6 +22,7 @@ import struct
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
 from whoosh.searching import Searcher
 
 from catalogue.search import semantic
@@ -51,7 +52,7 @@ def search(index: SearchIndex, text: str, *, theme: str | None = None, limit: in
     with index.session() as (version, searcher, cues_db):
         try:
             return _search(index, version, searcher, cues_db, text, theme or None, limit, offset, mode)
-        except (struct.error, EOFError, OSError, sqlite3.DatabaseError, ValueError) as exc:  # damage found late
+        except (struct.error, EOFError, OSError, sqlite3.DatabaseError) as exc:  # damage found late
             raise damaged(version.folder, exc) from exc
 
 
@@ -149,7 +150,7 @@ def _with_near(version: _Version, searcher: Searcher, synonyms: Synonyms, word: 
 
 def _hits(version: _Version, searcher: Searcher, db: sqlite3.Connection, page: Sequence[int], ranking: Ranking,
           parsed: ParsedQuery, query_words: Sequence[QueryWord], marked: Sequence[QueryWord],
-          fused: dict[int, float], sims: object) -> list[ClipHit]:
+          fused: dict[int, float], sims: np.ndarray | None) -> list[ClipHit]:
     rows = {clip: searcher.stored_fields(clip) for clip in page}
     literal = [clip for clip in page if clip in ranking.scores]
     said = {rows[clip]["clip_id"] for clip in literal if clip in ranking.said}
@@ -175,8 +176,8 @@ def _hits(version: _Version, searcher: Searcher, db: sqlite3.Connection, page: S
 
 
 def _related_moments(version: _Version, db: sqlite3.Connection, clip: int, clip_id: str,
-                     sims: object) -> list[Moment]:
-    unit = version.vectors.best_window(clip, sims) if sims is not None else None  # type: ignore[arg-type]
+                     sims: np.ndarray | None) -> list[Moment]:
+    unit = version.vectors.best_window(clip, sims) if sims is not None else None
     if unit is None:
         return []
     moment = related_moment(db, clip_id, int(version.vectors.start_ms[unit]), int(version.vectors.end_ms[unit]))

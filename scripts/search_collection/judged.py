@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catalogue.cutlist import Report
-from catalogue.demo.generator import FILM_ID, PAD_MS, demo_cues, line_duration_ms, plan_timeline
-from catalogue.demo.script import THEMES
+from catalogue.demo.generator import PAD_MS, demo_report, line_duration_ms
 from catalogue.model import Clip, Cue, CutList, Film, Theme
 from catalogue.search.analysis import words
 from catalogue.subtitles import escape_text
@@ -50,17 +49,9 @@ def load(folder: Path = HERE) -> tuple[Report, list[Query]]:
 
 
 def _add_demo(report: Report) -> None:
-    timeline = plan_timeline()
-    clips = []
-    for theme in THEMES:
-        for clip in theme.clips:
-            timed = [t for _, clip_id, t in timeline.lines if clip_id == clip.id]
-            clips.append(Clip(clip.id, FILM_ID, clip.title, (theme.id,), timed[0].start_ms - PAD_MS,
-                              timed[-1].end_ms + PAD_MS, description=clip.description,
-                              speakers=tuple(sorted({t.line.speaker for t in timed if t.line.speaker}))))
-    film = Film(FILM_ID, "Van buddy tot community (demo)", Path("demo.mp4"), "nl")
-    report.cutlists.append(CutList(Path("demo.toml"), film, tuple(Theme(t.id, t.title) for t in THEMES), tuple(clips)))
-    report.cues[(FILM_ID, "nl")] = demo_cues(timeline, "nl")
+    demo = demo_report(Path("demo"))
+    report.cutlists.extend(demo.cutlists)
+    report.cues.update(demo.cues)
 
 
 def _add_film(report: Report, data: dict, path: Path) -> None:  # type: ignore[type-arg]

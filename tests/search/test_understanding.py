@@ -10,30 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.cutlist import Report
-from catalogue.demo.generator import FILM_ID, PAD_MS, demo_cues, plan_timeline
+from catalogue.demo.generator import demo_report
 from catalogue.demo.script import THEMES
-from catalogue.model import Clip, CutList, Film, Theme
 from catalogue.search import SearchIndex, SearchResults, build_index, search
 from catalogue.settings import Settings
 
 BOUNDARIES = {c.id for t in THEMES if t.id == "omgaan-met-grenzen" for c in t.clips}
 ISSUE_QUERIES = ["grens trekken bij vrijwilligers", "vrijwilligers motiveren", "samenwerken met andere organisaties",
                  "hoe hou je buddys gemotiveerd"]
-
-
-def demo_report(root: Path) -> Report:
-    """The demo's cut list and Dutch cues as `check` reports them (the film itself is not needed)."""
-    timeline = plan_timeline()
-    clips = []
-    for theme in THEMES:
-        for clip in theme.clips:
-            timed = [t for _, clip_id, t in timeline.lines if clip_id == clip.id]
-            clips.append(Clip(clip.id, FILM_ID, clip.title, (theme.id,), timed[0].start_ms - PAD_MS,
-                              timed[-1].end_ms + PAD_MS, description=clip.description))
-    film = Film(FILM_ID, "Demo", root / "film.mp4", "nl")
-    cutlist = CutList(root / "demo.toml", film, tuple(Theme(t.id, t.title) for t in THEMES), tuple(clips))
-    return Report(cutlists=[cutlist], cues={(FILM_ID, "nl"): demo_cues(timeline, "nl")})
 
 
 @pytest.fixture(scope="module")
