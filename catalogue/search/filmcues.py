@@ -236,7 +236,7 @@ def film_cues(cues: Sequence[Cue], settings: Settings) -> FilmCues:
     question, then cached)."""
     cache = semantic.EmbeddingCache(settings.embeddings_dir)
     meaning = Meaning(lambda texts: cache.embed(texts, lambda todo: embed_all(todo, user_cache_dir()))[0],
-                      lambda text: encoder(user_cache_dir()).encode([text])[0])
+                      lambda text: encoder(user_cache_dir(), compact=True).encode([text])[0])
     return FilmCues(cues, Synonyms.load(settings.root / "synonyms.txt"), StopWords.load(settings.root / "stopwords.txt"),
                     _dutch_lookup(), meaning)
 

@@ -24,6 +24,7 @@ from catalogue.errors import CatalogueError
 from catalogue.search.analysis import StopWords, Synonyms
 from catalogue.search.build import CUES_DB, CURRENT, INDEX_FORMAT
 from catalogue.search.dutch import WORDS_DB
+from catalogue.search.encoder import encoder
 from catalogue.search.matching import words_within
 from catalogue.search.scoring import CLIP_FIELDS, Lengths
 from catalogue.search.semantic import Vectors
@@ -113,6 +114,20 @@ class SearchIndex:
         # every searcher and connection opened, so that all are closed with this object
         self._opened: list[tuple[Searcher, sqlite3.Connection]] = []
         self._finalizer = weakref.finalize(self, _close_all, self._opened)
+
+    def warm(self) -> threading.Thread:
+        """Open the current version and load the sentence encoder in the background (a server calls
+        this at start, so that its first searches do not wait for them); a problem is left for the
+        first search to report."""
+        def load() -> None:
+            try:
+                with self.session():
+                    encoder(self.work_dir, compact=True)
+            except Exception:  # noqa: BLE001 - the first search says what is wrong
+                pass
+        thread = threading.Thread(target=load, name="search-warm-up", daemon=True)
+        thread.start()
+        return thread
 
     def close(self) -> None:
         """Close every searcher and cue connection of every thread."""

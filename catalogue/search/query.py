@@ -80,8 +80,8 @@ def _search(index: SearchIndex, version: _Version, searcher: Searcher, db: sqlit
                if not w.near and not any(n in found for found in ranking.matched.values())]
     # meaning is for several words (a one-word query keeps its literal order and adds nothing of meaning)
     wanted = mode == "meaning" or (mode == "fused" and len(query_words) >= 2 and not parsed.phrases)
-    similar, sims = version.vectors.clips(encoder(index.work_dir).encode([" ".join(parsed.words)])[0]) \
-        if wanted else ({}, None)
+    query_vector = encoder(index.work_dir, compact=True).encode([" ".join(parsed.words)])[0] if wanted else None
+    similar, sims = version.vectors.clips(query_vector) if query_vector is not None else ({}, None)
     found, fused = _order(ranking, similar, len(query_words), mode)
     facets = Counter(t for clip in found for t in version.clip_themes.get(clip, ()))
     if theme:
@@ -94,7 +94,8 @@ def _search(index: SearchIndex, version: _Version, searcher: Searcher, db: sqlit
     return SearchResults(text, theme, len(found), clips, dict(facets), suggestion, fuzzy, unknown)
 
 
-def _order(ranking: Ranking, similar: dict[int, float], words_count: int, mode: str) -> tuple[list[int], dict[int, float]]:
+def _order(ranking: Ranking, similar: dict[int, float], words_count: int,
+           mode: str) -> tuple[list[int], dict[int, float]]:
     """The clips found, in order, and their fused scores."""
     if mode == "meaning":
         ranked = semantic.related(similar, top=semantic.MEANING_ONLY_TOP, floor=-1.0)
@@ -128,7 +129,8 @@ def _forgive_typos(version: _Version, searcher: Searcher, db: sqlite3.Connection
             return not ranking.order
         return word.folded not in version.forms and not is_dutch(db, word.folded)
 
-    widened = [_with_near(version, searcher, synonyms, w, n < MAX_FUZZY_WORDS and (strict or n not in matched) and typo(w))
+    widened = [_with_near(version, searcher, synonyms, w,
+                          n < MAX_FUZZY_WORDS and (strict or n not in matched) and typo(w))
                for n, w in enumerate(query_words)]
     budget = max(0, MAX_FUZZY_WORDS - len(query_words))  # typo expansion is the costly part: bounded
     said = [QueryWord.of(w, synonyms) for p in parsed.phrases for w in p]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ MEANING_ONLY_TOP = 20  # the ranking of meaning alone, for measuring it
 RELATED_MIN_SIMILARITY = 0.10  # below this a clip is not related, whatever its rank
 RELATED_ALONE_SIMILARITY = 0.20  # when no word of the query is in the catalogue, the best clip must reach this
 VECTORS = "vectors.npy"
-CHUNK = 8192  # units compared at a time: bounded scratch memory, whatever the index size
+CHUNK = 4096  # units compared at a time: 8 MB of scratch memory, whatever the index size
 
 
 @dataclass(frozen=True)
@@ -151,12 +152,20 @@ class Vectors:
         # units come clip by clip: where each clip's run starts
         change = np.flatnonzero(np.diff(self.clip)) + 1 if len(rows) else np.array([], dtype=np.int64)
         self.runs = np.concatenate([[0], change]).astype(np.int64) if len(rows) else change
+        self._lock = threading.Lock()
+        self._scratch = np.empty((min(CHUNK, len(rows)), DIMENSIONS), dtype=np.float32)
 
     def similarities(self, query: np.ndarray) -> np.ndarray:
-        """Each unit's cosine similarity to the (unit-length) query vector."""
+        """Each unit's cosine similarity to the (unit-length) query vector. One search at a time per
+        process compares (the work is all CPU), in one scratch buffer: memory stays flat however many
+        requests arrive at once."""
         out = np.empty(len(self.vectors), dtype=np.float32)
-        for at in range(0, len(self.vectors), CHUNK):
-            out[at:at + CHUNK] = self.vectors[at:at + CHUNK].astype(np.float32) @ query
+        with self._lock:
+            for at in range(0, len(self.vectors), CHUNK):
+                rows = self.vectors[at:at + CHUNK]
+                scratch = self._scratch[:len(rows)]
+                np.copyto(scratch, rows, casting="unsafe")
+                np.dot(scratch, query, out=out[at:at + len(rows)])
         return out * self.factor
 
     def clips(self, query: np.ndarray) -> tuple[dict[int, float], np.ndarray]:
