@@ -44,6 +44,22 @@ class BuildRecords:
         record = {"key": key_hash(key), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "inputs": key, **extra}
         write_text_atomic(self._record_path(output), json.dumps(record, indent=1, default=str))
 
+    def unchanged_record(self, output: Path) -> dict[str, Any] | None:
+        """The record of `output` while the file is still the one recorded (same size and mtime),
+        whatever its inputs were; else None."""
+        try:
+            record = json.loads(self._record_path(output).read_text("utf-8"))
+            stat = output.stat()
+        except (OSError, ValueError):
+            return None
+        if isinstance(record, dict) and record.get("size") == stat.st_size and record.get("mtime_ns") == stat.st_mtime_ns:
+            return record
+        return None
+
+    def forget(self, output: Path) -> None:
+        """Remove the record of `output` (the output was removed)."""
+        self._record_path(output).unlink(missing_ok=True)
+
     def read_extra(self, output: Path, name: str) -> Any:
         try:
             return json.loads(self._record_path(output).read_text("utf-8")).get(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 from dataclasses import dataclass, field
@@ -173,6 +174,26 @@ class Session:
     steps: tuple[SessionStep, ...]
     description: str = ""
     audience: str = ""
+    notices: tuple[str, ...] = ()  # (Dutch) what was left out, e.g. a step whose clip was withdrawn
+
+
+USES = ("site", "embed", "download", "pack")  # what a person's consent may cover
+CLIP_POLICIES = ("withdraw", "redact")  # what a withdrawal does to the clips that show the person
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone seen or heard in a film (`[[person]]`): where, and what they consented to."""
+
+    id: str
+    name: str
+    film_id: str
+    appearances: tuple[tuple[int, int], ...] = ()  # film time ranges, [start, end) in ms, sorted
+    consent_until: datetime.date | None = None  # consent ends after this day
+    uses: frozenset[str] = frozenset(USES)
+    withdrawn: datetime.date | None = None  # written by `catalogue withdraw`
+    clips: str = "withdraw"  # one of CLIP_POLICIES: what the withdrawal did to their clips
+    consent_renewed: datetime.date | None = None  # consent given again after a withdrawal
 
 
 @dataclass(frozen=True)
@@ -184,3 +205,4 @@ class CutList:
     themes: tuple[Theme, ...]
     clips: tuple[Clip, ...]
     sessions: tuple[Session, ...] = ()
+    persons: tuple[Person, ...] = ()

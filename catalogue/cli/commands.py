@@ -12,8 +12,8 @@ from typing import Any, NoReturn
 import click
 
 from catalogue import __version__
-from catalogue.cutlist import Report, check_cutlists
-from catalogue.cutting import MODES, Job, build, pending_steps, plan_cut
+from catalogue.cutlist import Report, check_cutlists, consent_today, read_tombstones, sync_gone
+from catalogue.cutting import MODES, Job, build, pending_steps, plan_cut, planned_outputs, remove_outputs
 from catalogue.buildrecord import BuildRecords
 from catalogue.errors import CatalogueError, CutError, Problem
 from catalogue.media import probe_cached
@@ -82,8 +82,12 @@ def check(settings: Settings, cutlists: tuple[Path, ...]) -> None:
     through a subtitle) do not fail the check.
     """
     report = _check(settings, cutlists, save_probes=False)
+    consent_lines = [] if report.errors else _consent_lines(settings, report)
+    _print_problems("Hints", report.hints)
     _print_problems("Warnings", report.warnings)
     _print_problems("Errors", report.errors)
+    for line in consent_lines:
+        click.echo(line, err=True)
     clips = sum(len(c.clips) for c in report.cutlists)
     sessions = sum(len(c.sessions) for c in report.cutlists)
     if report.errors:
@@ -93,6 +97,24 @@ def check(settings: Settings, cutlists: tuple[Path, ...]) -> None:
         sys.exit(1)
     click.echo(f"OK: {len(report.cutlists)} cut list(s), {clips} clips, {sessions} session(s), "
                f"{len(report.warnings)} warning(s).")
+
+
+def _consent_lines(settings: Settings, report: Report) -> list[str]:
+    """What consent leaves out today (withdrawn, ended, a tombstone), in a few lines for `check`."""
+    consent = consent_today(settings, report.catalogue())
+    lines = []
+    for reason, said in (("withdrawn", "consent withdrawn"), ("expired", "consent ended"),
+                         ("tombstone", "its id was withdrawn before: never published again by accident; give the "
+                                       "clip a new id, or see docs/consent.md for renewed consent")):
+        ids = sorted(clip for clip, why in consent.gone.items() if why == reason)
+        if ids:
+            lines.append(f"Not published ({said}): {', '.join(ids)}")
+    ranges = sum(len(r) for r in consent.redactions.values())
+    if ranges:
+        lines.append(f"Redacted in the films' renditions: {ranges} range(s)"
+                     + (f"; clips cut again redacted: {', '.join(sorted(consent.redacted_clips))}"
+                        if consent.redacted_clips else ""))
+    return lines
 
 
 @cli.command()
@@ -123,10 +145,22 @@ def cut(settings: Settings, cutlists: tuple[Path, ...], only: tuple[str, ...], j
     unknown = sorted(set(only) - {clip.id for clip in catalogue.clips})
     if unknown:
         raise CatalogueError(f"--only: no clip with id {', '.join(map(repr, unknown))}")
-    plan, unplannable = plan_cut(settings, catalogue, report, mode=mode, only=only)
+    consent = consent_today(settings, catalogue)  # withdrawn or ended consent: those clips go, the films redact
+    left_out = sorted(set(only) & set(consent.gone))
+    if left_out:
+        raise CatalogueError(f"--only: {', '.join(map(repr, left_out))} withdrawn (consent withdrawn or ended): "
+                             "not published, so not built")
+    plan, unplannable = plan_cut(settings, consent.published(catalogue), report, mode=mode, only=only)
     if dry_run:
         _print_plan(settings, plan, force)
         return
+    sync_gone(settings.state_dir, set(consent.gone) | (set(read_tombstones(settings.state_dir).entries)
+                                                         - {c.id for c in catalogue.clips}))
+    gone = planned_outputs(settings, catalogue, report, sorted(consent.gone))
+    removed = remove_outputs(settings, gone)
+    if removed:
+        click.echo(f"Removed {len(removed)} output(s) of clips no longer published (consent withdrawn or ended).",
+                   err=True)
     listener = BarListener(sys.stderr) if sys.stderr.isatty() else LineListener(sys.stderr)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
@@ -135,6 +169,12 @@ def cut(settings: Settings, cutlists: tuple[Path, ...], only: tuple[str, ...], j
         signal.signal(signal.SIGTERM, previous)
         if isinstance(listener, BarListener):
             listener.finish()
+    redacted_again = consent.redactions and any(p.parent == settings.films_dir for p in summary.built)
+    if removed or redacted_again:  # what consent took out also leaves the caches and the lesson packs
+        from catalogue.consent import tidy
+
+        for line in tidy(settings, catalogue, consent):
+            click.echo(line, err=True)
     failed = {**unplannable, **summary.failed}
     click.echo(f"{len(summary.built)} output(s) built, {len(summary.current)} already current, "
                f"{len(failed)} failed.")
@@ -170,10 +210,15 @@ def index(settings: Settings, cutlists: tuple[Path, ...]) -> None:
     100,000 cues on 2 cores); vectors are cached by text, so a rebuild after an edit
     embeds only what changed.
     """
-    from catalogue.search import build_index
+    from catalogue.search import build_index, prune_index
 
     report = _check(settings, cutlists)
-    stats = build_index(settings, report.catalogue(), report, progress=lambda line: click.echo(line.capitalize() + " ..."))
+    catalogue = report.catalogue()
+    consent = consent_today(settings, catalogue)
+    stats = build_index(settings, consent.published(catalogue), report,
+                        progress=lambda line: click.echo(line.capitalize() + " ..."))
+    if consent.gone or consent.redactions:  # what a withdrawn person said must not wait in an older version
+        prune_index(settings)
     click.echo(f"Indexed {stats.clips} clips and {stats.cues} cues in {stats.seconds:.1f} s "
                f"({stats.bytes / 1e6:.1f} MB; {stats.embedded} stretches of speech embedded, the rest cached).")
 
@@ -415,8 +460,10 @@ def demo(settings: Settings, force: bool, jobs: int, then_serve: bool, port: int
 
 
 from catalogue.cli.pack import pack  # noqa: E402  (its own module: the command is large)
+from catalogue.cli.withdraw import withdraw  # noqa: E402
 
 cli.add_command(pack)
+cli.add_command(withdraw)
 
 
 def main() -> None:

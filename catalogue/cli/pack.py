@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from catalogue.buildrecord import BuildRecords
-from catalogue.cutlist import Catalogue, check_cutlists
+from catalogue.cutlist import Catalogue, check_cutlists, consent_today
 from catalogue.errors import CatalogueError
 from catalogue.lessons import default_output, plan_pack, resolve_target, target_from_query, write_pack
 from catalogue.lessons import PdfError, find_chromium
@@ -65,7 +65,8 @@ def _load(settings: Settings) -> Catalogue:
     paths = settings.cutlist_paths()
     if not paths:
         raise CatalogueError(f"no cut lists in {settings.media_dir}: write one (see the README, 'For editors')")
-    return check_cutlists(paths, lambda path: probe_cached(path, settings.probe_dir)).catalogue()
+    catalogue = check_cutlists(paths, lambda path: probe_cached(path, settings.probe_dir)).catalogue()
+    return consent_today(settings, catalogue).published(catalogue, "pack")  # no clip without consent for packs
 
 
 def _check_lang(catalogue: Catalogue, lang: str | None) -> None:

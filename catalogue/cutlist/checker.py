@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,10 @@ class Catalogue:
 
     cutlists: tuple[CutList, ...]
     themes: tuple[Theme, ...]
+    # what consent leaves out (catalogue.cutlist.consent: Consent.published): clip ids not shown, and
+    # per film the time ranges redacted in its rendition (ms, film time)
+    withdrawn: frozenset[str] = frozenset()
+    redactions: Mapping[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
     @property
     def clips(self) -> tuple[Clip, ...]:
@@ -59,6 +63,7 @@ class Report:
 
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    hints: list[Problem] = field(default_factory=list)  # worth a look, not a fault (e.g. a speaker with no [[person]])
     cutlists: list[CutList] = field(default_factory=list)
     cues: dict[tuple[str, str], list[Cue]] = field(default_factory=dict)  # (film id, lang) -> cues
     names: list[Names] = field(default_factory=list, repr=False)  # for the checks across cut lists
@@ -86,6 +91,9 @@ class Checker:
 
     def warn(self, where: str, field_name: str, message: str, file: Path | None = None) -> None:
         self.report.warnings.append(Problem(file or self.path, where, field_name, message))
+
+    def hint(self, where: str, field_name: str, message: str) -> None:
+        self.report.hints.append(Problem(self.path, where, field_name, message))
 
     def table(self, data: object, keys: dict[str, bool], where: str, prefix: str = "") -> dict[str, Any]:
         """`data` as a table with only `keys` (name: required); `prefix` goes before each field name."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import tomllib
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from catalogue.cutlist.checker import (LANGUAGE_CODE, Checker, ClipNames, Names, Prober, Report, closest)
+from catalogue.cutlist.persons import hint_unlisted, read_persons, warn_consent
 from catalogue.cutlist.sessions import check_sessions, read_sessions
 from catalogue.errors import CatalogueError, Problem, TranscriptError
 from catalogue.model import Clip, Cue, CutList, Film, SubtitleSource, Theme
@@ -23,19 +25,20 @@ _CLIP_KEYS = {"id": True, "title": True, "themes": True, "start": True, "end": T
               "description": False, "speakers": False, "poster": False,
               "learning_goal": False, "questions": False, "audience": False}
 _SUBTITLE_KEYS = {"file": True, "made_by": False, "reviewed": False}
-_TOP_KEYS = {"film", "theme", "clip", "session"}
+_TOP_KEYS = {"film", "theme", "clip", "session", "person"}
 
 
-def check_cutlists(paths: Sequence[Path], prober: Prober) -> Report:
-    """Read and validate cut lists together (ids are unique, themes shared, across all)."""
+def check_cutlists(paths: Sequence[Path], prober: Prober, today: datetime.date | None = None) -> Report:
+    """Read and validate cut lists together (ids are unique, themes shared, across all). `today`
+    (default: the local date) decides which consents are about to end or have ended."""
     report = Report()
     for path in paths:
-        _check_one(path, prober, report)
+        _check_one(path, prober, report, today or datetime.date.today())
     _check_across(report)
     return report
 
 
-def _check_one(path: Path, prober: Prober, report: Report) -> None:
+def _check_one(path: Path, prober: Prober, report: Report, today: datetime.date) -> None:
     checker = Checker(path, report)
     try:
         data = tomllib.loads(path.read_text("utf-8-sig"))
@@ -53,7 +56,7 @@ def _check_one(path: Path, prober: Prober, report: Report) -> None:
             close = closest(key, _TOP_KEYS)
             checker.error("cut list", key, "unknown table" + (f" (did you mean '{close}'?)" if close else
                                                               "; allowed: [film], [[theme]], [[clip]], "
-                                                              "[[session]]"))
+                                                              "[[session]], [[person]]"))
     film, duration_ms = _check_film(checker, data["film"], prober) if "film" in data else (None, None)
     if film is None:
         checker.error("cut list", "film", "the [film] table is missing")
@@ -61,6 +64,8 @@ def _check_one(path: Path, prober: Prober, report: Report) -> None:
     themes = _check_themes(checker, data.get("theme", []))
     clips, clip_names = _check_clips(checker, data.get("clip", []), film_id, duration_ms)
     sessions = read_sessions(checker, data.get("session", []))
+    persons = read_persons(checker, data.get("person", []), film_id, duration_ms)
+    warn_consent(checker, persons, today)
     report.names.append(Names(path, film_id, tuple(theme.id for theme in themes), clip_names, sessions))
     if film is None:
         return
@@ -76,7 +81,8 @@ def _check_one(path: Path, prober: Prober, report: Report) -> None:
             checker.warn(f"cue at {format_timecode(cue.start_ms)}", "", message, file=sub_path)
         for clip in clips:
             _warn_cut_through(checker, clip, cues, lang)
-    report.cutlists.append(CutList(path=path, film=film, themes=themes, clips=tuple(clips)))
+    hint_unlisted(checker, clips, {lang: report.cues.get((film.id, lang), []) for lang in film.subtitles}, persons)
+    report.cutlists.append(CutList(path=path, film=film, themes=themes, clips=tuple(clips), persons=persons))
 
 
 def _check_film(checker: Checker, raw: object, prober: Prober) -> tuple[Film, int | None]:

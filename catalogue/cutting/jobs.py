@@ -8,6 +8,7 @@ unchanged rerun finds every output current and starts no ffmpeg at all.
 
 from __future__ import annotations
 
+import shutil
 import time
 from contextlib import contextmanager
 from functools import partial
@@ -29,6 +30,8 @@ from catalogue.media import file_identity, probe_cached
 from catalogue.cutting.rendition import ENCODER, load_rendition, source_preset, target_size
 from catalogue.settings import Settings
 from catalogue.cutting.smartcut import NotSmart, cut_smart, remove_stale_work
+from catalogue.cutting.redacted import (cues_outside, dropped_in, outside, overlapping, preset_of, ranges_key,
+                                        redacted_rendition_run, require_current)
 from catalogue.subtitles import clip_cues, escape_text, format_vtt
 from catalogue.timecode import format_seconds, format_timecode
 
@@ -116,12 +119,16 @@ def encode_args(source: Path, dest: Path, info: MediaInfo, start_ms: int, durati
 
 
 def copy_args(source: Path, dest: Path, info: MediaInfo, seek_ms: int | None, duration_ms: int | None) -> list[str]:
-    """Stream copy from the keyframe at or before the seek point; timestamps start at 0."""
+    """Stream copy from the keyframe at or before the seek point; timestamps start at 0. A whole film
+    (no seek, no duration) keeps its timestamps as they are: made zero, the B-frames' negative decoding
+    times would move every frame later (by 80 ms at 25 fps), off the film's time and its 2-s grid."""
     options: dict[str, Any] = {"ss": format_seconds(seek_ms)} if seek_ms else {}
     stream = ffmpeg.input(file_arg(source), **options)
     outputs = [stream["v:0"], stream["a:0"]] if info.audio else [stream["v:0"]]
     extra: dict[str, Any] = {"t": format_seconds(duration_ms)} if duration_ms is not None else {}
-    out = ffmpeg.output(*outputs, file_arg(dest), c="copy", avoid_negative_ts="make_zero", movflags="+faststart",
+    if seek_ms or duration_ms is not None:
+        extra["avoid_negative_ts"] = "make_zero"
+    out = ffmpeg.output(*outputs, file_arg(dest), c="copy", movflags="+faststart",
                         map_metadata=-1, map_chapters=-1, **extra)
     return list(out.global_args(*_GLOBAL).compile(cmd="ffmpeg", overwrite_output=True))[1:]
 
@@ -181,13 +188,19 @@ def _ffmpeg_step(output: Path, key: dict[str, Any], work_ms: int, make_args: Cal
 
 
 def _smart_step(settings: Settings, output: Path, key: dict[str, Any], clip: Clip, info: MediaInfo,
-                source: Path, rendition: Step) -> Step:
+                source: Path, rendition: Step, redacted: bool = False) -> Step:
     """An exact clip cut from the film's rendition (catalogue.cutting.smartcut) once that is current; where
-    that cannot be done, the whole clip re-encoded from the film, and the record and a note say why."""
+    that cannot be done, the whole clip re-encoded from the film, and the record and a note say why.
+    A `redacted` clip (it shows a redacted moment) comes from the redacted rendition only."""
     assert info.video is not None
     seek_us = frame_seek_us(clip.start_ms, info.video.fps)
 
     def run(tmp: Path, on_progress: ProgressCallback) -> dict[str, Any]:
+        if redacted:
+            require_current(_current(settings, rendition), clip.film_id)
+            source_now = rendition.output
+        else:
+            source_now = source
         try:
             if not _current(settings, rendition):
                 raise NotSmart("the film's rendition is not built for this version of the film (`catalogue cut` "
@@ -196,8 +209,8 @@ def _smart_step(settings: Settings, output: Path, key: dict[str, Any], clip: Cli
             with _space_for(output):
                 return cut_smart(facts, seek_us, clip.duration_ms, tmp, settings.rendition_dir, on_progress)
         except NotSmart as why:
-            _run_ffmpeg_into(output, tmp, encode_args(source, tmp, info, clip.start_ms, clip.duration_ms), source,
-                             on_progress, (clip.start_ms, clip.end_ms))
+            _run_ffmpeg_into(output, tmp, encode_args(source_now, tmp, info, clip.start_ms, clip.duration_ms),
+                             source_now, on_progress, (clip.start_ms, clip.end_ms))
             return {"method": "full", "why": str(why), "note": f"re-encoded whole: {why}"}
     return Step(output, key, clip.duration_ms, run)
 
@@ -223,13 +236,21 @@ def machine_note(made_by: str) -> str:
 
 
 def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
-              cues: dict[str, list[Cue]], mode: str, web: Step) -> Job:
-    """The steps of one clip: MP4, poster, one VTT per subtitle language."""
+              cues: dict[str, list[Cue]], mode: str, web: Step, ranges: Sequence[tuple[int, int]] = ()) -> Job:
+    """The steps of one clip: MP4, poster, one VTT per subtitle language. `ranges`: the film's redacted
+    ranges; a clip that overlaps one is cut from the redacted rendition (exact), its cues and poster
+    kept outside them."""
     source = cutlist.film.video_path
     film_id = file_identity(source)
     mp4 = settings.clip_video(clip.id)
     base = {"recipe": _RECIPE_VERSION, "film": film_id, "mode": mode}
     note = ""
+    inside = overlapping(clip.start_ms, clip.end_ms, ranges)
+    if inside:
+        video_key = {**base, "mode": "exact", "kind": "clip", "start_ms": clip.start_ms, "end_ms": clip.end_ms,
+                     "encoder": ENCODER, "redact": ranges_key(inside, clip.start_ms)}
+        steps = [_smart_step(settings, mp4, video_key, clip, info, source, web, redacted=True)]
+        return _clip_rest(settings, cutlist, clip, info, cues, web, clip.start_ms, steps, "", ranges)
     if mode == "copy":
         if not info.web_ready:
             codecs = "/".join(s.codec for s in (info.video, info.audio) if s)
@@ -254,40 +275,66 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
             steps = [_ffmpeg_step(mp4, video_key, clip.duration_ms,
                                   lambda tmp: encode_args(source, tmp, info, clip.start_ms, clip.duration_ms),
                                   source, (clip.start_ms, clip.end_ms), done={"method": "full"})]
+    return _clip_rest(settings, cutlist, clip, info, cues, web, shown_ms, steps, note, ranges)
+
+
+def _clip_rest(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo, cues: dict[str, list[Cue]],
+               web: Step, shown_ms: int, steps: list[Step], note: str, ranges: Sequence[tuple[int, int]]) -> Job:
+    """The clip's poster and VTTs after its video step: outside the redacted ranges."""
+    source = cutlist.film.video_path
+    film_id = file_identity(source)
     poster = settings.clip_poster(clip.id)
-    poster_key = {"recipe": _RECIPE_VERSION, "film": film_id, "kind": "poster", "at_ms": clip.poster_time_ms}
+    at_ms = outside(clip.poster_time_ms, ranges, clip.start_ms, clip.end_ms)
+    poster_key = {"recipe": _RECIPE_VERSION, "film": film_id, "kind": "poster", "at_ms": at_ms}
+    if overlapping(at_ms, at_ms + 1, ranges):  # the whole clip is redacted: its poster is the slate
+        poster_key["redacted"] = True
 
     def poster_from(tmp: Path) -> list[str]:
         # the same frame; from the rendition (a keyframe every 2 s) it decodes far less than from a master
-        return poster_args(web.output if _current(settings, web) else source, tmp, info, clip.poster_time_ms)
+        if poster_key.get("redacted"):
+            require_current(_current(settings, web), clip.film_id)
+        return poster_args(web.output if _current(settings, web) else source, tmp, info, at_ms)
     steps.append(_ffmpeg_step(poster, poster_key, 0, poster_from, source))
     for lang, sub_path in cutlist.film.subtitles.items():
         vtt = settings.clip_vtt(clip.id, lang)
         vtt_note = machine_note(cutlist.film.machine_made_unreviewed(lang))
-        key = {"recipe": _RECIPE_VERSION, "kind": "vtt", "subtitles": file_identity(sub_path),
-               "window": [shown_ms, clip.end_ms], **({"note": vtt_note} if vtt_note else {})}
         lang_cues = cues.get(lang, [])
-        steps.append(_text_step(vtt, key, partial(_clip_vtt, lang_cues, shown_ms, clip.end_ms, vtt_note)))
+        dropped = dropped_in(lang_cues, ranges, shown_ms, clip.end_ms)
+        key = {"recipe": _RECIPE_VERSION, "kind": "vtt", "subtitles": file_identity(sub_path),
+               "window": [shown_ms, clip.end_ms], **({"note": vtt_note} if vtt_note else {}),
+               **({"dropped": dropped} if dropped else {})}
+        kept = cues_outside(lang_cues, ranges) if dropped else lang_cues
+        steps.append(_text_step(vtt, key, partial(_clip_vtt, kept, shown_ms, clip.end_ms, vtt_note)))
     return Job(clip.id, tuple(steps), note)
 
 
-def rendition_step(settings: Settings, cutlist: CutList, info: MediaInfo) -> Step:
+def rendition_step(settings: Settings, cutlist: CutList, info: MediaInfo,
+                   ranges: Sequence[tuple[int, int]] = ()) -> Step:
     """The film's rendition (catalogue.cutting.rendition): copied when the source is already in its form,
-    else encoded once per film version. Clips are cut from it once it is current."""
+    else encoded once per film version; with `ranges`, those redacted (catalogue.cutting.redaction).
+    Clips are cut from it once it is current."""
     source, web = cutlist.film.video_path, settings.film_video(cutlist.film.id)
     film_id = file_identity(source)
     preset = source_preset(source, info, settings.rendition_dir)
     if preset:
-        key = {"recipe": _RECIPE_VERSION, "kind": "film", "film": film_id, "mode": "copy", "preset": preset}
-        return _ffmpeg_step(web, key, info.duration_ms // 20, lambda tmp: copy_args(source, tmp, info, None, None),
+        key = {"recipe": _RECIPE_VERSION, "kind": "film", "film": film_id, "mode": "copy", "preset": preset,
+               "timestamps": "kept"}  # copies made before kept them shifted: made again
+        step = _ffmpeg_step(web, key, info.duration_ms // 20, lambda tmp: copy_args(source, tmp, info, None, None),
                             source)
-    key = {"recipe": _RECIPE_VERSION, "kind": "film", "film": film_id, "encoder": ENCODER}
-    return _ffmpeg_step(web, key, info.duration_ms, lambda tmp: encode_args(source, tmp, info, 0, None), source)
+    else:
+        key = {"recipe": _RECIPE_VERSION, "kind": "film", "film": film_id, "encoder": ENCODER}
+        step = _ffmpeg_step(web, key, info.duration_ms, lambda tmp: encode_args(source, tmp, info, 0, None), source)
+    if not ranges:
+        return step
+    run = redacted_rendition_run(settings, web, step.key, step.run, ranges, preset_of(step.key))
+    return Step(web, {**step.key, "redact": ranges_key(ranges)}, step.work_ms + info.duration_ms // 20, run)
 
 
-def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[str, list[Cue]], web: Step) -> Job:
+def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[str, list[Cue]], web: Step,
+              ranges: Sequence[tuple[int, int]] = ()) -> Job:
     """Per film: the chapters track, its subtitles as WebVTT, its rendition and poster. Built before
-    the clips (`first`): exact clips are cut from the rendition."""
+    the clips (`first`): exact clips are cut from the rendition. The cues said inside a redacted
+    range are left out, and the poster is taken outside every range."""
     film, source = cutlist.film, cutlist.film.video_path
     film_id = file_identity(source)
     chapters = chapter_cues(cutlist.clips)
@@ -297,12 +344,13 @@ def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[
                         lambda: format_vtt(chapters))]
     for lang, sub_path in film.subtitles.items():
         vtt_note = machine_note(film.machine_made_unreviewed(lang))
+        dropped = dropped_in(cues.get(lang, []), ranges, 0, info.duration_ms + 1)
         key = {"recipe": _RECIPE_VERSION, "kind": "film-vtt", "subtitles": file_identity(sub_path),
-               **({"note": vtt_note} if vtt_note else {})}
+               **({"note": vtt_note} if vtt_note else {}), **({"dropped": dropped} if dropped else {})}
         steps.append(_text_step(settings.film_vtt(film.id, lang), key,
-                                partial(format_vtt, cues.get(lang, []), note=vtt_note)))
+                                partial(format_vtt, cues_outside(cues.get(lang, []), ranges), note=vtt_note)))
     steps.append(web)
-    at_ms = min(info.duration_ms // 10, 60_000)
+    at_ms = outside(min(info.duration_ms // 10, 60_000), ranges, 0, info.duration_ms)
     steps.append(_ffmpeg_step(settings.film_poster(film.id),
                               {"recipe": _RECIPE_VERSION, "film": film_id, "kind": "poster", "at_ms": at_ms}, 0,
                               lambda tmp: poster_args(source, tmp, info, at_ms), source))
@@ -320,15 +368,40 @@ def plan_cut(settings: Settings, catalogue: Catalogue, report: Report, *, mode: 
             continue
         info = probe_cached(cutlist.film.video_path, settings.probe_dir, keyframes=mode == "copy")
         cues = {lang: report.cues.get((cutlist.film.id, lang), []) for lang in cutlist.film.subtitles}
-        web = rendition_step(settings, cutlist, info)  # built by the film job; exact clips and posters use it
+        ranges = catalogue.redactions.get(cutlist.film.id, ())  # a person's consent withdrawn or ended
+        web = rendition_step(settings, cutlist, info, ranges)  # built by the film job; exact clips and posters use it
         if not only:
-            jobs.append(plan_film(settings, cutlist, info, cues, web))
+            jobs.append(plan_film(settings, cutlist, info, cues, web, ranges))
         for clip in clips:
             try:
-                jobs.append(plan_clip(settings, cutlist, clip, info, cues, mode, web))
+                jobs.append(plan_clip(settings, cutlist, clip, info, cues, mode, web, ranges))
             except CatalogueError as exc:
                 unplannable[clip.id] = str(exc)
     return jobs, unplannable
+
+
+def planned_outputs(settings: Settings, catalogue: Catalogue, report: Report, clip_ids: Sequence[str]) -> list[Path]:
+    """Every output the plan has for these clips (what removing them must remove): enumerated from
+    their jobs' steps, so an output a new step adds is never forgotten."""
+    if not clip_ids:
+        return []
+    jobs, _ = plan_cut(settings, catalogue, report, only=clip_ids)
+    return [step.output for job in jobs for step in job.steps]
+
+
+def remove_outputs(settings: Settings, outputs: Sequence[Path]) -> list[Path]:
+    """Remove these outputs (files, or folders of files) and their build records; the ones removed."""
+    records = BuildRecords(settings.root, settings.build_dir)
+    removed = []
+    for output in outputs:
+        if output.is_dir() and not output.is_symlink():
+            shutil.rmtree(output)
+            removed.append(output)
+        elif output.exists() or output.is_symlink():
+            output.unlink()
+            removed.append(output)
+        records.forget(output)
+    return removed
 
 
 # --- running the plan --------------------------------------------------------------------

@@ -27,7 +27,7 @@ import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from catalogue.cutlist import Catalogue
+from catalogue.cutlist import GONE_NOTICE, Catalogue
 from catalogue.errors import CatalogueError
 from catalogue.model import Clip, ClipStep, DiscussionStep, Session, SessionStep
 
@@ -200,8 +200,13 @@ def parse_session_query(params: Params | str, catalogue: Catalogue) -> Session:
         raise SessionError(f"te veel stappen ({len(raw_steps)}); een sessie heeft er hoogstens {MAX_STEPS}",
                            f"too many steps ({len(raw_steps)}); a session has at most {MAX_STEPS}")
     clips = {clip.id: clip for clip in catalogue.clips}
-    steps = tuple(_parse_step(raw, number, clips) for number, raw in enumerate(raw_steps, start=1))
-    return Session("", title, steps, description, audience)
+    steps, notices = [], []
+    for number, raw in enumerate(raw_steps, start=1):
+        if raw.startswith("c.") and raw[2:].partition("~")[0] in catalogue.withdrawn:  # consent withdrawn
+            notices.append(f"Stap {number} {GONE_NOTICE}.")
+            continue
+        steps.append(_parse_step(raw, number, clips))
+    return Session("", title, tuple(steps), description, audience, notices=tuple(notices))
 
 
 def _values(params: Params | str) -> dict[str, list[str]]:

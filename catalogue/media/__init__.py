@@ -3,11 +3,11 @@ MP4 tables read straight from the file. Everything that touches a media file goe
 
 from __future__ import annotations
 
-from catalogue.media.runner import PROBE_TIMEOUT_S, Packets, ProgressCallback, RUNNING, file_arg, run_ffmpeg, stream_ffmpeg
+from catalogue.media.runner import PROBE_TIMEOUT_S, Packets, ProgressCallback, RUNNING, file_arg, parse_packets, run_ffmpeg, stream_ffmpeg
 from catalogue.media.probecache import file_identity, identity_key, probe_cached
 from catalogue.media.mp4 import avc_config, read_tracks
 
 __all__ = [
-    "avc_config", "file_arg", "file_identity", "identity_key", "Packets", "probe_cached", "PROBE_TIMEOUT_S",
+    "avc_config", "file_arg", "file_identity", "identity_key", "Packets", "parse_packets", "probe_cached", "PROBE_TIMEOUT_S",
     "ProgressCallback", "read_tracks", "run_ffmpeg", "RUNNING", "stream_ffmpeg",
 ]

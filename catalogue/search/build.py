@@ -5,8 +5,8 @@ Design, from measurements on these 2-core machines (scripts/bench_search.py):
   its compound parts): ranking, facets and the total come from one scoring pass over them.
 - The cues live beside it, one row per cue in a SQLite table of the same version (clip, time,
   speaker, text, and the cue's stems, folded words and compound parts, analysed once here): the
-  moments are read and matched from there. The same file holds the catalogue's words (typos), the
-  units of meaning (catalogue.search.semantic) and links the Dutch word list (catalogue.search.dutch).
+  moments are read and matched from there. The same file holds the catalogue's words (typos) and
+  the units of meaning (catalogue.search.semantic).
 - The units' vectors (vectors.npy) are in the same folder: the switch swaps words and meaning at once.
 - Each build makes a new version folder and then switches a pointer file atomically, so a reader
   sees the old or the new index, never half of one.
@@ -31,7 +31,7 @@ from catalogue.cutlist import Catalogue, Report
 from catalogue.errors import CatalogueError
 from catalogue.fsutil import write_text_atomic
 from catalogue.model import Clip, Cue
-from catalogue.search import dutch, semantic
+from catalogue.search import semantic
 from catalogue.search.analysis import dutch_analyzer
 from catalogue.search.encoder import embed_all
 from catalogue.search.matching import Analysed, vocabulary_of
@@ -94,7 +94,9 @@ class _ClipText:
 def _clip_texts(settings: Settings, catalogue: Catalogue, report: Report) -> Iterator[_ClipText]:
     for cutlist in catalogue.cutlists:
         lang = cutlist.film.language
-        film_cues = report.cues.get((cutlist.film.id, lang), [])
+        ranges = catalogue.redactions.get(cutlist.film.id, ())  # what a withdrawn person said is not indexed
+        film_cues = [c for c in report.cues.get((cutlist.film.id, lang), [])
+                     if not any(a < c.end_ms and b > c.start_ms for a, b in ranges)]
         for clip in cutlist.clips:
             cues = clip_transcript(settings, clip, lang, film_cues)
             speakers = sorted({*clip.speakers, *(c.speaker for c in cues if c.speaker)})
@@ -119,7 +121,6 @@ def build_index(settings: Settings, catalogue: Catalogue, report: Report,
         vocabulary, forms = vocabulary_of(all_text)
         analysed = Analysed(vocabulary)
         cues, cue_parts, embedded = _write_cues(folder, settings, texts, analysed, forms, progress)
-        dutch.link_into(folder, user_cache_dir())
         ix = whoosh_index.create_in(str(folder), make_schema())
         # compound=False: a searcher maps the segment files instead of copying them into memory
         # (one searcher per server thread: 1.4 GB at 100k cues with compound files)
@@ -202,9 +203,31 @@ def _embed(settings: Settings, texts: list[str], progress: Progress | None) -> t
     return cache.embed(texts, encode)
 
 
-def _remove_old_versions(versions: Path, keep: str) -> None:
+def _remove_old_versions(versions: Path, keep: str, keep_s: float = KEEP_OLD_VERSIONS_S) -> list[Path]:
     now = time.time()
+    removed = []
     for old in versions.iterdir():
         if old.is_dir() and old.name != keep and old.name.startswith("v"):
-            if now - old.stat().st_mtime > KEEP_OLD_VERSIONS_S:
+            if now - old.stat().st_mtime >= keep_s:
                 shutil.rmtree(old, ignore_errors=True)
+                removed.append(old)
+    return removed
+
+
+def prune_index(settings: Settings) -> list[Path]:
+    """Remove every index version but the current one, now (what a withdrawn person said must not stay
+    in a replaced version; a reader still inside one keeps reading its open files), and every cached
+    vector the current version does not use (nor the vectors of what they said); the versions removed."""
+    versions = settings.index_dir
+    try:
+        current = (versions / CURRENT).read_text("utf-8").strip()
+    except OSError:
+        return []
+    removed = _remove_old_versions(versions, keep=current, keep_s=0)
+    try:
+        with closing(sqlite3.connect(f"file:{versions / current / CUES_DB}?mode=ro", uri=True)) as db:
+            used = {key for (key,) in db.execute("SELECT key FROM units")}
+    except sqlite3.DatabaseError:
+        used = set()  # no units to keep: the whole cache goes
+    semantic.EmbeddingCache(settings.embeddings_dir).keep_only(used)
+    return removed

@@ -2,9 +2,9 @@
 Flemish ones such as *mutualiteit*, *gsm* and *OCMW* among them), so that search forgives a typo but
 never "corrects" a correctly spelled word the catalogue happens not to contain (*werven*, *hulp*).
 
-The list is read once into a small SQLite file in the user's cache folder, and each index version
-links that file in beside its cues (`dutch.sqlite`): a search asks it only about a word the catalogue
-does not know, one indexed lookup, without holding the list in memory.
+The list is read once into a small SQLite file in the user's cache folder (not in the catalogue's own
+folders: a word list there would look like the words of someone who withdrew); a search asks it only
+about a word the catalogue does not know, one indexed lookup, without holding the list in memory.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import gzip
 import hashlib
 import importlib.util
 import json
-import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -22,7 +21,6 @@ from catalogue.errors import CatalogueError
 from catalogue.fsutil import atomic_path
 from catalogue.search.analysis import fold
 
-WORDS_DB = "dutch.sqlite"
 PACKAGE, RESOURCE = "spellchecker", "resources/nl.json.gz"
 INSTALL = "pip install pyspellchecker==0.9.1"
 
@@ -61,16 +59,6 @@ def words_db(cache_dir: Path, source: Path | None = None) -> Path:
             db.executemany("INSERT INTO words VALUES (?)", ((w,) for w in folded))
             db.commit()
     return path
-
-
-def link_into(folder: Path, cache_dir: Path) -> None:
-    """The word list beside an index version's cues (a hard link where it can: no copy, no cost)."""
-    made = words_db(cache_dir)
-    try:
-        os.link(made, folder / WORDS_DB)
-    except OSError:  # another file system, or no hard links there
-        with atomic_path(folder / WORDS_DB) as tmp:
-            tmp.write_bytes(made.read_bytes())
 
 
 def is_dutch(db: sqlite3.Connection, folded: str) -> bool:

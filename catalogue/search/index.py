@@ -23,7 +23,7 @@ from whoosh.searching import Searcher
 from catalogue.errors import CatalogueError
 from catalogue.search.analysis import StopWords, Synonyms
 from catalogue.search.build import CUES_DB, CURRENT, INDEX_FORMAT
-from catalogue.search.dutch import WORDS_DB
+from catalogue.search.dutch import words_db
 from catalogue.search.encoder import encoder
 from catalogue.search.matching import words_within
 from catalogue.search.scoring import CLIP_FIELDS, Lengths
@@ -45,6 +45,7 @@ class _Version:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.dutch_words = words_db(user_cache_dir())  # beside the user's models, not in the catalogue
         self.weighting = Lengths()
         if not (folder / CUES_DB).is_file():
             raise CatalogueError(f"the search index in {folder} is incomplete: run `catalogue index`")
@@ -80,7 +81,7 @@ class _Version:
     def connect(self) -> sqlite3.Connection:
         """The version's cue table, its Dutch word list attached as `dutch`."""
         db = sqlite3.connect(f"file:{self.folder / CUES_DB}?mode=ro", uri=True, check_same_thread=False)
-        db.execute("ATTACH DATABASE ? AS dutch", (f"file:{self.folder / WORDS_DB}?mode=ro",))
+        db.execute("ATTACH DATABASE ? AS dutch", (f"file:{self.dutch_words}?mode=ro",))
         return db
 
     def searcher(self) -> Searcher:

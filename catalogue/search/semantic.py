@@ -118,14 +118,29 @@ class EmbeddingCache:
             out[i] = np.frombuffer(found[key], dtype=np.float16)
         return out, len(todo)
 
+    def keep_only(self, keys: set[bytes]) -> None:
+        """Forget every vector but those of `keys` (the texts of the current index)."""
+        if not self.path.is_file():
+            return
+        try:
+            with closing(self._connect()) as db, db:
+                db.execute("CREATE TEMP TABLE kept (key BLOB PRIMARY KEY)")
+                db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", ((k,) for k in keys))
+                db.execute("DELETE FROM vectors WHERE key NOT IN (SELECT key FROM kept)")
+            with closing(sqlite3.connect(self.path)) as db:
+                db.execute("VACUUM")  # the deleted rows' bytes leave the file too
+        except sqlite3.DatabaseError:
+            self.path.unlink(missing_ok=True)
+
 
 # --- the vectors of an index version --------------------------------------------------------
 
 
 def write_units(folder: Path, db: sqlite3.Connection, units: Sequence[Unit], vectors: np.ndarray) -> None:
     """The units' table (in clip order, as given) and their vectors, as int8 with one scale."""
-    db.execute("CREATE TABLE units (clip_id TEXT, start_ms INTEGER, end_ms INTEGER, first INTEGER)")
-    db.executemany("INSERT INTO units VALUES (?, ?, ?, ?)", ((u.clip_id, u.start_ms, u.end_ms, u.first) for u in units))
+    db.execute("CREATE TABLE units (clip_id TEXT, start_ms INTEGER, end_ms INTEGER, first INTEGER, key BLOB)")
+    db.executemany("INSERT INTO units VALUES (?, ?, ?, ?, ?)",
+                   ((u.clip_id, u.start_ms, u.end_ms, u.first, text_key(u.text)) for u in units))
     scale = float(np.abs(vectors).max()) if len(vectors) else 0.0
     scale = scale or 1.0
     db.execute("CREATE TABLE vector_scale (scale REAL)")  # a unit's vector = its int8 row * scale / 127

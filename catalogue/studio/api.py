@@ -11,10 +11,10 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
-from catalogue.cutlist import plan_clip, plan_delete_clip, write_cutlist
+from catalogue.cutlist import plan_appearance, plan_clip, plan_delete_clip, write_cutlist
 from catalogue.cutlist import CutListChangedError, set_reviewed
 from catalogue.errors import CatalogueError, Problem
-from catalogue.model import Clip, CutList, SubtitleSource, Theme
+from catalogue.model import Clip, CutList, Person, SubtitleSource, Theme
 from catalogue.studio import captions
 from catalogue.studio.dutch import dutch, where
 from catalogue.studio.security import csrf_token
@@ -98,6 +98,7 @@ def film_json(state: StudioState, cutlist: CutList, csrf: str) -> JSON:
         "cutlist": {"name": cutlist.path.name, "version": version(cutlist.path.read_bytes())},
         "themes": [{"id": theme_id, "title": title} for theme_id, title in themes.items()],
         "clips": [clip_json(clip) for clip in cutlist.clips],
+        "persons": [person_json(person) for person in cutlist.persons],
         "tracks": [_track(lang, film.subtitle_sources.get(lang, SubtitleSource())) for lang in film.subtitles],
         "cues": [{"index": i, "start_ms": c.start_ms, "end_ms": c.end_ms, "text": c.plain, "speaker": c.speaker}
                  for i, c in enumerate(state.cues(cutlist))],
@@ -110,6 +111,13 @@ def clip_json(clip: Clip) -> JSON:
     return {"id": clip.id, "title": clip.title, "themes": list(clip.themes), "start_ms": clip.start_ms,
             "end_ms": clip.end_ms, "description": clip.description, "speakers": list(clip.speakers),
             "poster_ms": clip.poster_ms}
+
+
+def person_json(person: Person) -> JSON:
+    """Who appears where (issue 19): the studio draws the appearances on its timeline."""
+    return {"id": person.id, "name": person.name, "appearances": [list(r) for r in person.appearances],
+            "withdrawn": person.withdrawn is not None,
+            "consent_until": person.consent_until.isoformat() if person.consent_until else None}
 
 
 def _track(lang: str, source: SubtitleSource) -> JSON:
@@ -174,6 +182,30 @@ def delete_clip_request(state: StudioState, clip_id: str, body: JSON) -> Respons
         candidate = plan_delete_clip(cutlist.path, data, clip_id)
         write_cutlist(cutlist.path, data, candidate)
     return JSONResponse({"version": version(candidate)})
+
+
+async def api_appearance(request: Request) -> Response:
+    body = await _body(request)
+    return await run_in_threadpool(appearance_request, _state(request), body)
+
+
+def appearance_request(state: StudioState, body: JSON) -> Response:
+    """Add the selection (in → out) to a person's appearances, or a new [[person]] with it; checked
+    as `catalogue check` does before it is written."""
+    cutlist = state.cutlist(_text(body, "film"))
+    person_id, name = _text(body, "person_id").strip(), _text(body, "name").strip()
+    start, end = body.get("start_ms"), body.get("end_ms")
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
+        raise InputError([("start_ms", "kies eerst een in- en uitpunt")])
+    with state.write_lock:
+        data = _current(cutlist, _text(body, "version"))
+        candidate = plan_appearance(cutlist.path, data, person_id, name, start, end)
+        checked = state.check_candidate(cutlist.path, candidate, [f"person '{person_id}'"])
+        if checked.errors:
+            raise InputError([("person", dutch(problem.message)) for problem in checked.errors])
+        write_cutlist(cutlist.path, data, candidate)
+    persons = checked.cutlist.persons if checked.cutlist else ()
+    return JSONResponse({"version": version(candidate), "persons": [person_json(p) for p in persons]})
 
 
 def reviewed_request(state: StudioState, body: JSON) -> Response:

@@ -36,6 +36,7 @@ def create_studio_app(settings: Settings, token: str, cutlists: list[Path] | Non
             Route("/api/clips", api.api_save_clip, methods=["POST"], name="api_save_clip"),
             Route("/api/clips/{clip_id}", api.api_delete_clip, methods=["DELETE"], name="api_delete_clip"),
             Route("/api/reviewed", api.api_reviewed, methods=["POST"], name="api_reviewed"),
+            Route("/api/appearances", api.api_appearance, methods=["POST"], name="api_appearance"),
             Route("/api/captions", api.api_captions, name="api_captions"),
             Route("/api/captions", api.api_save_captions, methods=["POST"], name="api_save_captions"),
             Route("/video/{film_id}", api.video, name="video"),

@@ -253,6 +253,46 @@ _TEMPLATES: list[tuple[str, Render]] = [
     (r"cannot start ffmpeg \((?P<exe>.+)\): (?P<reason>.*)", "ffmpeg kan niet starten ({exe}): {reason}"),
     (r"ffmpeg took longer than (?P<s>\d+) s and was stopped", "ffmpeg duurde langer dan {s} s en is gestopt"),
     (r"ffmpeg failed \(exit (?P<code>-?\d+)\): (?P<detail>.*)", "ffmpeg mislukte (exit {code}): {detail}"),
+    # --- cutlist/persons.py: [[person]] (issue 19) --------------------------------------------------
+    (r"write each person as \[\[person\]\]", "schrijf elke persoon als [[person]]"),
+    (r"duplicate person id in this cut list: write all of a person's appearances in one \[\[person\]\]",
+     "dubbele persoon-id in deze cut list: schrijf alle verschijningen van een persoon in één [[person]]"),
+    (r"must be one of (?P<values>.+), not (?P<value>.+)", "moet een van {values} zijn, niet {value}"),
+    (r"only a withdrawn person has clips = …: `catalogue withdraw` writes both",
+     "alleen een teruggetrokken persoon heeft clips = …: `catalogue withdraw` schrijft beide"),
+    (r"consent was renewed on (?P<date>\S+) after it was withdrawn: remove the withdrawn line \(and clips\) "
+     r"to publish again",
+     "de toestemming werd op {date} vernieuwd na de terugtrekking: verwijder de regel withdrawn (en clips) om "
+     "opnieuw te publiceren"),
+    (r'must be a list of \[start, end\] pairs, e\.g\. (?P<example>.+)',
+     "moet een lijst van paren [begin, einde] zijn, bijv. {example}"),
+    (r"must be a pair \[start, end\], not (?P<value>.+)", "moet een paar [begin, einde] zijn, niet {value}"),
+    (rf"(?P<end>{TC}) is not after (?P<start>{TC})", "{end} ligt niet na {start}"),
+    (r"no appearances: withdrawing this person would remove nothing; add the film time ranges where they are "
+     r"seen or heard",
+     "geen verschijningen: deze persoon terugtrekken zou niets verwijderen; voeg de tijdvakken van de film toe "
+     "waarin de persoon te zien of te horen is"),
+    (r'must be a date written YYYY-MM-DD, e\.g\. "2030-06-30", not (?P<value>.+)',
+     'moet een datum zijn, geschreven als JJJJ-MM-DD, bijv. "2030-06-30", niet {value}'),
+    (r"must be a list of uses, e\.g\. (?P<example>.+)", "moet een lijst van gebruiken zijn, bijv. {example}"),
+    (r"unknown use (?P<use>.+) \(did you mean '(?P<close>[^']*)'\?\)", "onbekend gebruik {use} (bedoel je '{close}'?)"),
+    (r"unknown use (?P<use>.+); the uses are (?P<uses>.+)", "onbekend gebruik {use}; de gebruiken zijn {uses}"),
+    (r"must include 'site': embeds, downloads and lesson packs all come from the site; a person who did not "
+     r"consent to the site is left out of the catalogue",
+     "moet 'site' bevatten: insluiten, downloads en lesmappen komen allemaal van de site; wie geen toestemming "
+     "gaf voor de site, blijft buiten de catalogus"),
+    (r"consent ended on (?P<date>\S+): the site treats (?P<id>'[^']*') as withdrawn; `catalogue cut` and "
+     r"`catalogue index` remove what remains, or renew the consent",
+     "de toestemming liep af op {date}: de site behandelt {id} als teruggetrokken; `catalogue cut` en "
+     "`catalogue index` verwijderen wat overblijft, of vernieuw de toestemming"),
+    (r"consent ends on (?P<date>\S+) \(in (?P<days>\d+) days?\): renew it, or the site treats (?P<id>'[^']*') as "
+     r"withdrawn from the day after",
+     lambda g: f"de toestemming loopt af op {g['date']} (over {g['days']} dag{'en' if g['days'] != '1' else ''}): "
+               f"vernieuw ze, of de site behandelt {g['id']} vanaf de dag erna als teruggetrokken"),
+    (r"names (?P<names>.+) with no \[\[person\]\] entry: add one \(id, name, appearances\) so consent can be "
+     r"withdrawn",
+     "noemt {names} zonder [[person]]: voeg er een toe (id, name, appearances) zodat toestemming ingetrokken kan "
+     "worden"),
     # --- errors.py: the whole of a CutListError ---------------------------------------------------
     (r"(?P<n>\d+) errors? in the cut list:\n(?P<lines>.*)",
      lambda g: f"{g['n']} {'fout' if g['n'] == '1' else 'fouten'} in de cut list:\n"
@@ -260,7 +300,7 @@ _TEMPLATES: list[tuple[str, Render]] = [
 ]
 
 # what wraps a message: tried when no template matched, and only taken when the message inside is known
-_PLACE = (r"(?P<where>(?:clip|theme|film) '[^']*'|(?:clip|theme|film) #\d+|film|cut list|cue at " + TC
+_PLACE = (r"(?P<where>(?:clip|theme|film|person) '[^']*'|(?:clip|theme|film|person) #\d+|film|cut list|cue at " + TC
           + r"|session(?: '[^']*'| #\d+)?(?:, step \d+)?)")
 _WRAPPERS: list[tuple[str, Render]] = [
     (r"(?P<msg>.+) \(line (?P<line>\d+)\)", "{msg} (regel {line})"),
@@ -272,6 +312,7 @@ _WRAPPERS: list[tuple[str, Render]] = [
 _WHERE = [
     (re.compile(r"theme (?P<rest>'.*'|#\d+)"), "thema {rest}"),
     (re.compile(r"(?P<kind>clip|film) (?P<rest>'.*'|#\d+)"), "{kind} {rest}"),
+    (re.compile(r"person (?P<rest>'.*'|#\d+)"), "persoon {rest}"),
     (re.compile(rf"cue at (?P<at>{TC})"), "cue op {at}"),
     (re.compile(r"session (?P<rest>'.*'|#\d+), step (?P<step>\d+)"), "sessie {rest}, stap {step}"),
     (re.compile(r"session (?P<rest>'.*'|#\d+)"), "sessie {rest}"),

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
+
+import anyio
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -21,6 +25,7 @@ from catalogue.search import SearchIndex
 from catalogue.settings import Settings
 from catalogue.timecode import format_clock
 from catalogue.web import oembed, routes, session_pages
+from catalogue.web.gate import ConsentGate
 from catalogue.web.packs import routes as pack_routes
 from catalogue.web.presenter import routes as presenter_routes
 from catalogue.web.state import CatalogueState
@@ -63,12 +68,52 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class PinnedFileResponse(FileResponse):
+    """A file response that sends the very file its headers describe: opened at once, its size and
+    dates read from the open file, every byte read from it. A file replaced meanwhile (a film's
+    rendition redacted in place) or removed (a withdrawn clip) cannot give a response that mixes
+    two versions or promises bytes that are gone; the next request sees the new state."""
+
+    def __init__(self, path: Any, status_code: int = 200) -> None:
+        self._fd = os.open(path, os.O_RDONLY)
+        super().__init__(path, status_code=status_code, stat_result=os.fstat(self._fd))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        extensions = {k: v for k, v in scope.get("extensions", {}).items() if k != "http.response.pathsend"}
+        try:
+            await super().__call__({**scope, "extensions": extensions}, receive, send)  # no pathsend: by name
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    @asynccontextmanager
+    async def _open_file(self) -> AsyncIterator[Any]:
+        handle = os.fdopen(os.dup(self._fd), "rb")
+        handle.seek(0)
+        file = anyio.wrap_file(handle)
+        try:
+            yield file
+        finally:
+            with anyio.CancelScope(shield=True):
+                await file.aclose()
+
+
 class MediaFiles(StaticFiles):
     """Outputs served straight from disk with Range (206/416), ETag and Last-Modified;
-    WebVTT as text/vtt with CORS so tracks load from any page that embeds a clip."""
+    WebVTT as text/vtt with CORS so tracks load from any page that embeds a clip. Each file is
+    sent from the file it was when the request came (PinnedFileResponse)."""
 
     def file_response(self, full_path: Any, stat_result: Any, scope: Scope, status_code: int = 200) -> Response:
         response = super().file_response(full_path, stat_result, scope, status_code)
+        if isinstance(response, FileResponse):
+            try:
+                response = PinnedFileResponse(full_path, status_code)
+            except FileNotFoundError:  # removed since it was looked up (a withdrawal)
+                return PlainTextResponse("Niet gevonden", status_code=404)
         if str(full_path).endswith(".vtt"):
             response.headers["content-type"] = "text/vtt; charset=utf-8"
             response.headers["access-control-allow-origin"] = "*"
@@ -126,7 +171,7 @@ def create_app(settings: Settings) -> Starlette:
                   name="transcripts_films"),
             Mount("/static", MediaFiles(directory=settings.templates_dir / "static"), name="static"),
         ],
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders), Middleware(ConsentGate)],
         exception_handlers={404: not_found, 405: not_allowed, 500: server_error},
     )
     app.state.settings = settings

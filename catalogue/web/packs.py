@@ -21,7 +21,7 @@ from catalogue.settings import Settings
 
 
 def _catalogue(request: Request) -> Catalogue:
-    return request.app.state.catalogue.snapshot().catalogue  # type: ignore[no-any-return]
+    return request.app.state.catalogue.snapshot().catalogue_for("pack")  # type: ignore[no-any-return]
 
 
 def build_cached(settings: Settings, catalogue: Catalogue, target: PackTarget) -> Path:

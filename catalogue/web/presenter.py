@@ -56,25 +56,26 @@ def _render(request: Request, name: str, session: Session | None, back: str,
     return response
 
 
-def _stored(request: Request) -> Session:
-    session = find_session(_snapshot(request).catalogue, request.path_params["session_id"])
+def _stored(request: Request, use: str = "site") -> Session:
+    """The cut-list session of the URL; `use` "embed" leaves out the clips not to be embedded."""
+    session = find_session(_snapshot(request).catalogue_for(use), request.path_params["session_id"])
     if session is None:
         raise HTTPException(404, "Deze sessie bestaat niet.")
     return session
 
 
-def _theme(request: Request) -> Session:
+def _theme(request: Request, use: str = "site") -> Session:
     snapshot = _snapshot(request)
     theme_id = request.path_params["theme_id"]
     if snapshot.theme(theme_id) is None:
         raise HTTPException(404, "Dit thema bestaat niet.")
-    return theme_session(snapshot.catalogue, theme_id)
+    return theme_session(snapshot.catalogue_for(use), theme_id)
 
 
-def _from_url(request: Request, name: str, back: str) -> Response:
+def _from_url(request: Request, name: str, back: str, use: str = "site") -> Response:
     """A URL-defined session; a query that does not make one is a 400 page saying why."""
     try:
-        session = parse_session_query(request.query_params, _snapshot(request).catalogue)
+        session = parse_session_query(request.query_params, _snapshot(request).catalogue_for(use))
     except SessionError as exc:
         return _render(request, name, None, back, problem=exc.dutch + ".", status_code=400)
     if not session.steps:
@@ -104,15 +105,15 @@ async def presenter_theme(request: Request) -> Response:
 
 
 async def embed_session(request: Request) -> Response:
-    return _render(request, "embed_session.html", _stored(request), "")
+    return _render(request, "embed_session.html", _stored(request, "embed"), "")
 
 
 async def embed_session_new(request: Request) -> Response:
-    return _from_url(request, "embed_session.html", "")
+    return _from_url(request, "embed_session.html", "", "embed")
 
 
 async def embed_theme(request: Request) -> Response:
-    return _render(request, "embed_session.html", _theme(request), "")
+    return _render(request, "embed_session.html", _theme(request, "embed"), "")
 
 
 def embed_session_code(base: str, path: str, title: str, size: tuple[int, int] = (640, 360)) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import re
@@ -233,7 +234,16 @@ async def _search(request: Request) -> tuple[SearchResults | None, str | None]:
         results = await run_in_threadpool(search, request.app.state.search_index, query, theme=theme)
     except CatalogueError as exc:
         return None, str(exc)
-    return results, None
+    return _published(results, _snapshot(request)), None
+
+
+def _published(results: SearchResults, snapshot: Snapshot) -> SearchResults:
+    """The results without clips the site no longer shows (consent withdrawn or ended since the index
+    was built: the next `catalogue index` leaves them out of the index too)."""
+    kept = [hit for hit in results.clips if hit.id in snapshot.clips]
+    if len(kept) == len(results.clips):
+        return results
+    return dataclasses.replace(results, clips=kept, total=max(0, results.total - (len(results.clips) - len(kept))))
 
 
 async def search_page(request: Request) -> Response:

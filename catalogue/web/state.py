@@ -5,12 +5,15 @@ Loaded once and reloaded when a cut list changes; everything here is a frozen vi
 
 from __future__ import annotations
 
+import datetime
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from catalogue.cutlist import Catalogue, Report, check_cutlists
+from catalogue.cutlist import (Catalogue, Consent, Report, check_cutlists, consent_dir, plan_consent, read_tombstones,
+                               sync_gone)
+from catalogue.buildrecord import BuildRecords
 from catalogue.cutting import target_size
 from catalogue.errors import CatalogueError
 from catalogue.model import Clip, Cue, Film, SubtitleSource, Theme
@@ -49,6 +52,7 @@ class ClipView:
     has_video: bool
     has_poster: bool
     size: tuple[int, int] = (640, 360)  # width, height of the clip as shown
+    refused: frozenset[str] = frozenset()  # uses the consent of someone in it does not cover: embed, download
 
     @property
     def id(self) -> str:
@@ -95,6 +99,14 @@ class Snapshot:
     clips: dict[str, ClipView]
     stamp: Stamp = field(default=())
     catalogue: Catalogue = field(default_factory=lambda: Catalogue((), ()))  # what sessions resolve against
+    # consent (catalogue.cutlist.consent): the clips whose every URL answers 410, and the catalogue as
+    # another use may show it ("embed", "pack": without the clips refused for that use)
+    gone: frozenset[str] = frozenset()
+    by_use: Mapping[str, Catalogue] = field(default_factory=dict)
+    unredacted: frozenset[str] = frozenset()  # films whose rendition does not have every range redacted yet
+
+    def catalogue_for(self, use: str) -> Catalogue:
+        return self.by_use.get(use, self.catalogue)
 
     def clips_of(self, theme_id: str) -> list[ClipView]:
         return [c for c in self.clips.values() if theme_id in c.clip.themes]
@@ -130,7 +142,11 @@ def _probed(settings: Settings, film: Film) -> tuple[tuple[int, int], int | None
 
 
 def build_snapshot(settings: Settings, report: Report, catalogue: Catalogue,
-                   stamp: Stamp = ()) -> Snapshot:
+                   stamp: Stamp = (), consent: Consent | None = None) -> Snapshot:
+    """The site's view of `catalogue`: with `consent`, only what it allows today."""
+    full = catalogue
+    if consent is not None:
+        catalogue = consent.published(full)
     themes = {t.id: t for t in catalogue.themes}
     clips: dict[str, ClipView] = {}
     films: dict[str, FilmView] = {}
@@ -141,13 +157,31 @@ def build_snapshot(settings: Settings, report: Report, catalogue: Catalogue,
         for clip in cutlist.clips:
             view = ClipView(clip, film, tuple(themes[t] for t in clip.themes if t in themes),
                             _tracks(settings.clip_vtt, "clips", clip.id, film),
-                            settings.clip_video(clip.id).is_file(), settings.clip_poster(clip.id).is_file(), size)
+                            settings.clip_video(clip.id).is_file(), settings.clip_poster(clip.id).is_file(), size,
+                            consent.refused.get(clip.id, frozenset()) if consent else frozenset())
             clips[clip.id] = view
             views.append(view)
         films[film.id] = FilmView(film, tuple(sorted(views, key=lambda v: v.clip.start_ms)),
                                   _tracks(settings.film_vtt, "films", film.id, film),
                                   settings.film_video(film.id).is_file(), duration_ms)
-    return Snapshot(catalogue.themes, films, clips, stamp, catalogue)
+    if consent is None:
+        return Snapshot(catalogue.themes, films, clips, stamp, catalogue)
+    tombstones = read_tombstones(settings.state_dir)
+    gone = frozenset(consent.gone) | frozenset(tombstones.entries) - frozenset(clips)
+    return Snapshot(catalogue.themes, films, clips, stamp, catalogue, gone,
+                    {use: consent.published(full, use) for use in ("embed", "pack")},
+                    frozenset(f for f, ranges in consent.redactions.items() if not _redacted(settings, f, ranges)))
+
+
+def _redacted(settings: Settings, film_id: str, ranges: tuple[tuple[int, int], ...]) -> bool:
+    """Whether the film's rendition on disk has these ranges redacted (its build record says so), or
+    there is none to show: until then its files are held back (a consent that ended, not cut yet)."""
+    output = settings.film_video(film_id)
+    if not output.exists():
+        return True
+    record = BuildRecords(settings.root, settings.build_dir).unchanged_record(output)
+    done = record.get("redacted") if record else None
+    return isinstance(done, list) and all(any(a <= s and e <= b for a, b in done) for s, e in ranges)
 
 
 class CatalogueState:
@@ -157,14 +191,17 @@ class CatalogueState:
         self.settings = settings
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
+        self._good: Catalogue | None = None  # the last catalogue read without errors
         # transcript file -> ((mtime_ns, size), its cues): a clip page is read far more often
         # than its transcript changes
         self._cues: dict[Path, tuple[tuple[int, int], tuple[Cue, ...]]] = {}
 
     def _stamp(self) -> Stamp:
         s = self.settings
-        paths = [*s.cutlist_paths(), s.clips_dir, s.films_dir, s.clip_transcripts_dir, s.film_transcripts_dir]
-        stamps = []
+        paths = [*s.cutlist_paths(), s.clips_dir, s.films_dir, s.clip_transcripts_dir, s.film_transcripts_dir,
+                 consent_dir(s.state_dir)]  # the tombstones of withdrawn clips
+        # the date too: a consent that ends tonight counts from the first request of tomorrow
+        stamps = [("today", datetime.date.today().toordinal(), 0, 0)]
         for path in paths:
             try:
                 info = path.stat()
@@ -182,12 +219,16 @@ class CatalogueState:
                 report = check_cutlists(self.settings.cutlist_paths(),
                                         lambda p: probe_cached(p, self.settings.probe_dir))
                 try:
-                    catalogue = report.catalogue()
+                    catalogue = self._good = report.catalogue()
                 except CatalogueError:
-                    if self._snapshot is not None:  # keep serving the last good catalogue
-                        return self._snapshot
-                    catalogue = Catalogue(tuple(report.cutlists), ())
-                self._snapshot = build_snapshot(self.settings, report, catalogue, stamp)
+                    # keep serving the last good catalogue, with today's consent (an ending one ends)
+                    catalogue = self._good or Catalogue(tuple(report.cutlists), ())
+                consent = plan_consent(catalogue, read_tombstones(self.settings.state_dir), datetime.date.today())
+                self._snapshot = build_snapshot(self.settings, report, catalogue, stamp, consent)
+                try:  # for a server in front that serves the files itself (deploy/nginx.conf)
+                    sync_gone(self.settings.state_dir, self._snapshot.gone)
+                except OSError:
+                    pass  # a read-only state folder: the app itself still answers 410
             return self._snapshot
 
     def cues(self, view: ClipView, lang: str | None = None) -> tuple[Cue, ...]:

@@ -13,6 +13,7 @@
 
   var S = {
     filmId: null, film: null, version: null, cutlistName: "", themes: [], clips: [], cues: [], words: null,
+    persons: [],  // who appears where ([[person]]): drawn on the timeline, added to from the selection
     tracks: [], frameMs: 40, track: null,
     originalId: null, inMs: null, outMs: null, idTouched: false, newThemes: [],
     speakersAuto: false, anchor: null, activePoint: "out", zoom: 0, previewing: false, following: null,
@@ -45,7 +46,7 @@
       var sameVideo = S.film && S.film.video_url === d.film.video_url;
       S.film = d.film; S.version = d.cutlist.version; S.cutlistName = d.cutlist.name;
       S.themes = d.themes || []; S.clips = d.clips || []; S.cues = d.cues || []; S.words = d.words || null;
-      S.tracks = d.tracks || [];
+      S.tracks = d.tracks || []; S.persons = d.persons || [];
       S.frameMs = 1000 / (d.film.fps || 25);
       S.newThemes = S.newThemes.filter(function (t) { return !themeById(t.id); });
       $("studio-grid").hidden = false;  // laid out before the timeline measures itself
@@ -323,9 +324,63 @@
       list.appendChild(li);
     });
     list.style.height = (0.5 + Math.max(1, lanes.length) * 1.85) + "rem";
+    renderAppearances();
     renderRange();
     tick();
   }
+
+  // --- who appears where (issue 19): a band per appearance, and the selection added as one ----------
+  function renderAppearances() {
+    var list = $("appearances"), choice = $("appearance-person"), chosen = choice.value;
+    list.textContent = "";
+    S.persons.forEach(function (person) {
+      person.appearances.forEach(function (range) {
+        var start = range[0], end = range[1];
+        var li = document.createElement("li");
+        li.className = "appearance" + (person.withdrawn ? " withdrawn" : "");
+        li.style.left = (share(start) * 100) + "%";
+        li.style.width = Math.max(0.3, (share(end) - share(start)) * 100) + "%";
+        li.textContent = person.name + (person.withdrawn ? " (teruggetrokken)" : "");
+        li.title = person.name + ": " + fmt(start) + " – " + fmt(end);
+        list.appendChild(li);
+      });
+    });
+    choice.textContent = "";
+    var fresh = document.createElement("option");
+    fresh.value = ""; fresh.textContent = "Nieuwe persoon…";
+    choice.appendChild(fresh);
+    S.persons.forEach(function (person) {
+      var option = document.createElement("option");
+      option.value = person.id; option.textContent = person.name + " (" + person.id + ")";
+      choice.appendChild(option);
+    });
+    choice.value = S.persons.some(function (p) { return p.id === chosen; }) ? chosen : "";
+    $("appearance-new").hidden = choice.value !== "";
+  }
+  $("appearance-person").addEventListener("change", function () { $("appearance-new").hidden = this.value !== ""; });
+  $("appearance-add").addEventListener("click", function () {
+    var status = $("appearance-status");
+    if (S.inMs === null || S.outMs === null || S.inMs === S.outMs) {
+      status.textContent = "Kies eerst een in- en een uitpunt: dat stuk wordt de verschijning.";
+      return;
+    }
+    var id = $("appearance-person").value, name = $("appearance-name").value.trim();
+    if (!id && !name) { status.textContent = "Geef de naam van de nieuwe persoon."; return; }
+    var body = { film: S.filmId, version: S.version, person_id: id || slug(name), name: id ? "" : name,
+                 start_ms: Math.min(S.inMs, S.outMs), end_ms: Math.max(S.inMs, S.outMs) };
+    api("POST", "/api/appearances", body).then(function (reply) {
+      if (reply.status !== 200) {
+        var errors = (reply.data.errors || []).map(function (e) { return e.message; });
+        status.textContent = errors.join(" ") || reply.data.error || "Niet opgeslagen (HTTP " + reply.status + ").";
+        return;
+      }
+      S.version = reply.data.version; S.persons = reply.data.persons;
+      $("appearance-name").value = "";
+      $("appearance-person").value = body.person_id;
+      renderAppearances();
+      status.textContent = "Verschijning " + fmt(body.start_ms) + " – " + fmt(body.end_ms) + " opgeslagen.";
+    });
+  });
   function renderRuler() {
     var ruler = $("ruler"), width = $("timeline").clientWidth || 600, duration = S.film.duration_ms / 1000;
     ruler.textContent = "";

@@ -465,3 +465,28 @@ def test_studio_command_refuses_a_busy_port_and_warns_for_other_hosts(studio: St
     assert result.exit_code == 0, result.output
     assert "Warning: listening on 0.0.0.0" in result.stderr
     assert result.stdout.startswith(f"Studio: http://0.0.0.0:{port}/?token=")
+
+
+def test_the_selection_becomes_an_appearance_of_a_new_then_a_known_person(studio: Studio) -> None:
+    """Issue 19: the studio adds who appears where to the cut list ([[person]]), checked before written."""
+    assert studio.film()["persons"] == []
+    added = studio.client.post("/api/appearances", headers=CHANGE, json={
+        "film": "testfilm", "version": studio.version(), "person_id": "ann", "name": "Ann",
+        "start_ms": 1000, "end_ms": 2500})
+    assert added.status_code == 200, added.text
+    assert added.json()["persons"] == [{"id": "ann", "name": "Ann", "appearances": [[1000, 2500]],
+                                        "withdrawn": False, "consent_until": None}]
+    again = studio.client.post("/api/appearances", headers=CHANGE, json={
+        "film": "testfilm", "version": added.json()["version"], "person_id": "ann", "name": "",
+        "start_ms": 4000, "end_ms": 5000})
+    assert again.status_code == 200, again.text
+    assert studio.film()["persons"][0]["appearances"] == [[1000, 2500], [4000, 5000]]
+    text = studio.cutlist.read_text("utf-8")
+    assert '[[person]]\nid = "ann"\nname = "Ann"\nappearances = [["00:00:01.000", "00:00:02.500"], ' \
+           '["00:00:04.000", "00:00:05.000"]]' in text
+    assert "# ---- clips (Margot) ----" in text  # the rest as the editor wrote it
+    past_the_end = studio.client.post("/api/appearances", headers=CHANGE, json={
+        "film": "testfilm", "version": studio.version(), "person_id": "ann", "name": "",
+        "start_ms": 4000, "end_ms": 99_000})
+    assert past_the_end.status_code == 422, past_the_end.text
+    assert "past the end" not in past_the_end.text and "00:01:39.000" in past_the_end.text  # said in Dutch

@@ -370,3 +370,23 @@ def test_refusals_look_like_the_apps(client: httpx2.Client) -> None:
         assert response.text == "Niet gevonden", path
         assert "cache-control" not in response.headers, path
         assert_security_headers(response, path)
+
+
+def test_a_withdrawn_clips_files_answer_410_from_the_app(client: httpx2.Client, site: Site) -> None:
+    """Issue 19: nginx serves the files itself, so it asks the marker of a withdrawn clip first."""
+    import datetime
+
+    from catalogue.cutlist import Tombstone, add_tombstones, sync_gone
+
+    state = site.root / ".catalogue"
+    add_tombstones(state, [Tombstone("eerste", "testfilm", datetime.date(2026, 12, 6), "0" * 16)])
+    sync_gone(state, ["eerste"])  # as `catalogue withdraw` leaves it
+    try:
+        for path in ("/media/clips/eerste.mp4", "/media/clips/eerste.jpg", "/transcripts/clips/eerste.nl.vtt",
+                     "/clips/eerste"):
+            response = client.get(path, headers={"Range": "bytes=0-9"})
+            assert response.status_code == 410, path
+            assert "verwijderd op vraag van een deelnemer" in response.text, path
+        assert client.get("/media/clips/tweede.mp4", headers={"Range": "bytes=0-9"}).status_code == 206
+    finally:
+        shutil.rmtree(state / "consent")
