@@ -229,8 +229,18 @@ def encoder(work_dir: Path, folder: Path | None = None, compact: bool = False) -
     with _loading:
         found = _loaded.get(key)
         if found is None:
+            if compact:
+                one_blas_thread()
             found = _loaded[key] = Encoder(folder, work_dir, compact=compact)
         return found
+
+
+def one_blas_thread() -> None:
+    """numpy's BLAS to one thread in this process. Its threads spin while they wait for work: in a
+    server whose requests are threads (and on a machine whose cores are busy) a second BLAS thread
+    made searches twelve times slower (800 searches, 32 at a time: 381 s, and 33 s with one)."""
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(limits=1, user_api="blas")
 
 
 PARALLEL_FROM = 1000  # texts: below this one process embeds them (starting workers costs seconds)

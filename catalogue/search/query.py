@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 import struct
+import threading
 from collections import Counter
 from collections.abc import Sequence
 
@@ -38,6 +39,10 @@ from catalogue.search.scoring import Ranking, rank_clips
 MAX_FUZZY_WORDS = 6
 
 
+# A search is CPU work: more of them at once than this (per process) adds memory (a searcher, a cue
+# connection and scratch arrays each), not speed; the others wait their turn
+AT_ONCE = 4
+_AT_ONCE = threading.BoundedSemaphore(AT_ONCE)
 MODES = ("fused", "words", "meaning", "strict")  # what scripts/bench_search.py compares; only "fused" is served
 
 
@@ -49,7 +54,7 @@ def search(index: SearchIndex, text: str, *, theme: str | None = None, limit: in
     search before issue 18 (every word required, stop words too; typos forgiven when nothing matched)."""
     if mode not in MODES:
         raise ValueError(f"mode {mode!r}: one of {', '.join(MODES)}")
-    with index.session() as (version, searcher, cues_db):
+    with _AT_ONCE, index.session() as (version, searcher, cues_db):
         try:
             return _search(index, version, searcher, cues_db, text, theme or None, limit, offset, mode)
         except (struct.error, EOFError, OSError, sqlite3.DatabaseError) as exc:  # damage found late

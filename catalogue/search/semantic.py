@@ -36,7 +36,7 @@ MEANING_ONLY_TOP = 20  # the ranking of meaning alone, for measuring it
 RELATED_MIN_SIMILARITY = 0.10  # below this a clip is not related, whatever its rank
 RELATED_ALONE_SIMILARITY = 0.20  # when no word of the query is in the catalogue, the best clip must reach this
 VECTORS = "vectors.npy"
-CHUNK = 4096  # units compared at a time: 8 MB of scratch memory, whatever the index size
+CHUNK = 2048  # units compared at a time: 4 MB of scratch memory, whatever the index size
 
 
 @dataclass(frozen=True)
