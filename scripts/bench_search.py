@@ -245,6 +245,8 @@ def clear_result_caches(index: cs.SearchIndex) -> None:
 
 
 def pct(times: list[float]) -> tuple[float, float, float]:
+    if len(times) < 2:  # a kind the requests did not reach often enough (few requests)
+        return (times[0] * 1000,) * 3 if times else (float("nan"),) * 3
     q = statistics.quantiles(times, n=100, method="inclusive")
     return q[49] * 1000, q[94] * 1000, q[98] * 1000
 
