@@ -136,6 +136,15 @@ class Film:
     credits: str = ""
     # language -> who made its subtitles; a language not here was written by a person, reviewed
     subtitle_sources: dict[str, SubtitleSource] = field(default_factory=dict)
+    descriptions: dict[str, Path] = field(default_factory=dict)  # language -> WebVTT of audio descriptions
+
+    @property
+    def description_language(self) -> str:
+        """The language whose descriptions are spoken in the described version: the film's own when it
+        has them, else the first; "" without descriptions."""
+        if self.language in self.descriptions:
+            return self.language
+        return next(iter(self.descriptions), "")
 
     def machine_made_unreviewed(self, lang: str) -> str:
         """What made the subtitles in `lang` (e.g. "whisper base") while no person has reviewed

@@ -108,6 +108,25 @@ class Settings:
         """The film's subtitles in `lang`, or with lang "chapters" its chapters track."""
         return self.film_transcripts_dir / f"{film_id}.{lang}.vtt"
 
+    @property
+    def site_file(self) -> Path:
+        """The site settings (catalogue.cutlist.site): who publishes, the statement's dates, the voice."""
+        return self.root / "site.toml"
+
+    def clip_descriptions_vtt(self, clip_id: str, lang: str) -> Path:
+        return self.clip_transcripts_dir / f"{clip_id}.{lang}.descriptions.vtt"
+
+    def film_descriptions_vtt(self, film_id: str, lang: str) -> Path:
+        return self.film_transcripts_dir / f"{film_id}.{lang}.descriptions.vtt"
+
+    def described_video(self, stem: str, film: bool = False) -> Path:
+        """The described version of a clip (or with `film`, of a film): descriptions spoken, mixed in."""
+        return (self.films_dir if film else self.clips_dir) / f"{stem}.ad.mp4"
+
+    def described_vtt(self, stem: str, lang: str, film: bool = False) -> Path:
+        """Subtitles re-timed to the described version (which holds the picture for long descriptions)."""
+        return (self.film_transcripts_dir if film else self.clip_transcripts_dir) / f"{stem}.{lang}.ad.vtt"
+
     def cutlist_paths(self) -> list[Path]:
         """Every cut list of the catalogue: `media/*.toml`, sorted."""
         return sorted(self.media_dir.glob("*.toml"))

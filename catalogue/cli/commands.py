@@ -12,8 +12,9 @@ from typing import Any, NoReturn
 import click
 
 from catalogue import __version__
-from catalogue.cutlist import Report, check_cutlists, consent_today, read_tombstones, sync_gone
-from catalogue.cutting import MODES, Job, build, pending_steps, plan_cut, planned_outputs, remove_outputs
+from catalogue.cutlist import Report, check_cutlists, check_site, consent_today, read_tombstones, sync_gone
+from catalogue.cutting import (MODES, Job, build, pending_steps, plan_cut, planned_outputs, remove_outputs,
+                               stale_described)
 from catalogue.buildrecord import BuildRecords
 from catalogue.errors import CatalogueError, CutError, Problem
 from catalogue.media import probe_cached
@@ -75,28 +76,31 @@ cutlist_args = click.argument("cutlists", nargs=-1, type=click.Path(dir_okay=Fal
 @cutlist_args
 @click.pass_obj
 def check(settings: Settings, cutlists: tuple[Path, ...]) -> None:
-    """Validate cut lists, media and subtitles; write nothing.
+    """Validate cut lists, media, subtitles, descriptions and site.toml; write nothing.
 
     Prints every error and warning, each with its file, clip or theme and field.
     Exits 1 when there are errors; warnings (subtitle readability, clips that cut
-    through a subtitle) do not fail the check.
+    through a subtitle, descriptions that run into speech, an accessibility statement
+    reviewed more than a year ago) do not fail the check.
     """
     report = _check(settings, cutlists, save_probes=False)
+    site = check_site(settings.site_file)
+    warnings, errors = report.warnings + site.warnings, report.errors + site.errors
     consent_lines = [] if report.errors else _consent_lines(settings, report)
     _print_problems("Hints", report.hints)
-    _print_problems("Warnings", report.warnings)
-    _print_problems("Errors", report.errors)
+    _print_problems("Warnings", warnings)
+    _print_problems("Errors", errors)
     for line in consent_lines:
         click.echo(line, err=True)
     clips = sum(len(c.clips) for c in report.cutlists)
     sessions = sum(len(c.sessions) for c in report.cutlists)
-    if report.errors:
-        count = len(report.errors)
-        click.echo(f"Error: {count} error{'s' if count != 1 else ''} in the cut lists; fix them and run "
-                   "`catalogue check` again.", err=True)
+    if errors:
+        count = len(errors)
+        click.echo(f"Error: {count} error{'s' if count != 1 else ''} in the cut lists or site.toml; fix them "
+                   "and run `catalogue check` again.", err=True)
         sys.exit(1)
     click.echo(f"OK: {len(report.cutlists)} cut list(s), {clips} clips, {sessions} session(s), "
-               f"{len(report.warnings)} warning(s).")
+               f"{len(warnings)} warning(s).")
 
 
 def _consent_lines(settings: Settings, report: Report) -> list[str]:
@@ -161,6 +165,10 @@ def cut(settings: Settings, cutlists: tuple[Path, ...], only: tuple[str, ...], j
     if removed:
         click.echo(f"Removed {len(removed)} output(s) of clips no longer published (consent withdrawn or ended).",
                    err=True)
+    stale = remove_outputs(settings, stale_described(settings, plan))
+    if stale:
+        click.echo(f"Removed {len(stale)} described-version file(s) with no descriptions left to speak.", err=True)
+    removed += stale
     listener = BarListener(sys.stderr) if sys.stderr.isatty() else LineListener(sys.stderr)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:

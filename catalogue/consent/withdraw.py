@@ -31,7 +31,8 @@ from catalogue.consent.verify import VerifyReport, verify_person
 from catalogue.cutlist import (Catalogue, Consent, Report, Tombstone, add_tombstones, check_cutlists, find_person,
                                overlaps, person_hash, plan_consent, plan_withdrawn, read_salt, read_tombstones,
                                sync_gone, write_cutlist)
-from catalogue.cutting import CutListener, Job, build, pending_steps, plan_cut, planned_outputs, remove_outputs
+from catalogue.cutting import (CutListener, Job, build, pending_steps, plan_cut, planned_outputs, remove_outputs,
+                                stale_described)
 from catalogue.buildrecord import BuildRecords
 from catalogue.errors import CatalogueError
 from catalogue.fsutil import process_alive, remove_stale_partials
@@ -166,6 +167,7 @@ def _rebuild(settings: Settings, published: Catalogue, report: Report, found: Se
     film_of = {clip.id: cutlist.film.id for cutlist in published.cutlists for clip in cutlist.clips}
     records = BuildRecords(settings.root, settings.build_dir)
     jobs, _ = plan_cut(settings, published, report)
+    outcome.removed += remove_outputs(settings, stale_described(settings, jobs))  # nothing left to describe
     todo = []
     for job in jobs:
         film = job.name.removeprefix("film ") if job.first else film_of.get(job.name)

@@ -66,6 +66,7 @@ class Report:
     hints: list[Problem] = field(default_factory=list)  # worth a look, not a fault (e.g. a speaker with no [[person]])
     cutlists: list[CutList] = field(default_factory=list)
     cues: dict[tuple[str, str], list[Cue]] = field(default_factory=dict)  # (film id, lang) -> cues
+    descriptions: dict[tuple[str, str], list[Cue]] = field(default_factory=dict)  # (film id, lang) -> description cues
     names: list[Names] = field(default_factory=list, repr=False)  # for the checks across cut lists
 
     def catalogue(self) -> Catalogue:

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from catalogue.cutlist.checker import (LANGUAGE_CODE, Checker, ClipNames, Names, Prober, Report, closest)
+from catalogue.cutlist.descriptions import check_description_cues, check_descriptions_table
 from catalogue.cutlist.persons import hint_unlisted, read_persons, warn_consent
 from catalogue.cutlist.sessions import check_sessions, read_sessions
 from catalogue.errors import CatalogueError, Problem, TranscriptError
@@ -19,7 +20,7 @@ from catalogue.timecode import format_timecode
 MIN_CLIP_MS = 1000
 
 _FILM_KEYS = {"id": True, "title": True, "video": True, "language": True,
-              "description": False, "credits": False, "subtitles": False}
+              "description": False, "credits": False, "subtitles": False, "descriptions": False}
 _THEME_KEYS = {"id": True, "title": True, "description": False, "introduction": False}
 _CLIP_KEYS = {"id": True, "title": True, "themes": True, "start": True, "end": True,
               "description": False, "speakers": False, "poster": False,
@@ -82,6 +83,7 @@ def _check_one(path: Path, prober: Prober, report: Report, today: datetime.date)
         for clip in clips:
             _warn_cut_through(checker, clip, cues, lang)
     hint_unlisted(checker, clips, {lang: report.cues.get((film.id, lang), []) for lang in film.subtitles}, persons)
+    check_description_cues(checker, film, report)
     report.cutlists.append(CutList(path=path, film=film, themes=themes, clips=tuple(clips), persons=persons))
 
 
@@ -91,6 +93,7 @@ def _check_film(checker: Checker, raw: object, prober: Prober) -> tuple[Film, in
     film_id = checker.slug(data, where)
     video = checker.existing_file(checker.text(data, "video", where), where, "video")
     subtitles, sources = _check_subtitles(checker, data.get("subtitles", {}))
+    descriptions = check_descriptions_table(checker, data.get("descriptions", {}))
     duration_ms = None
     if video is not None:
         try:
@@ -105,7 +108,7 @@ def _check_film(checker: Checker, raw: object, prober: Prober) -> tuple[Film, in
     film = Film(id=film_id, title=checker.text(data, "title", where), video_path=video or Path(),
                 language=checker.text(data, "language", where), subtitles=subtitles,
                 description=checker.text(data, "description", where), credits=checker.text(data, "credits", where),
-                subtitle_sources=sources)
+                subtitle_sources=sources, descriptions=descriptions)
     return film, duration_ms
 
 

@@ -380,15 +380,6 @@ def plan_cut(settings: Settings, catalogue: Catalogue, report: Report, *, mode: 
     return jobs, unplannable
 
 
-def planned_outputs(settings: Settings, catalogue: Catalogue, report: Report, clip_ids: Sequence[str]) -> list[Path]:
-    """Every output the plan has for these clips (what removing them must remove): enumerated from
-    their jobs' steps, so an output a new step adds is never forgotten."""
-    if not clip_ids:
-        return []
-    jobs, _ = plan_cut(settings, catalogue, report, only=clip_ids)
-    return [step.output for job in jobs for step in job.steps]
-
-
 def remove_outputs(settings: Settings, outputs: Sequence[Path]) -> list[Path]:
     """Remove these outputs (files, or folders of files) and their build records; the ones removed."""
     records = BuildRecords(settings.root, settings.build_dir)

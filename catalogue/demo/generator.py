@@ -16,11 +16,13 @@ from pathlib import Path
 
 import ffmpeg
 
+from catalogue.demo.descriptions import SITE_TOML, demo_descriptions, pause_before
 from catalogue.demo.lessons import clip_teaching_toml, sessions_toml, theme_teaching_toml
 from catalogue.demo.script import THEMES, DemoTheme, Line
 from catalogue.fsutil import atomic_path, write_text_atomic
-from catalogue.media import file_arg, run_ffmpeg
 from catalogue.cutlist import Report
+from catalogue.errors import CatalogueError
+from catalogue.media import file_arg, probe_cached, run_ffmpeg
 from catalogue.model import Clip, Cue, CutList, Film, Theme
 from catalogue.cutting import ENCODER
 from catalogue.settings import Settings
@@ -74,7 +76,8 @@ def plan_timeline(themes: tuple[DemoTheme, ...] = THEMES) -> Timeline:
         cards.append((theme.title, at, at + CARD_MS))
         at += CARD_MS + GAP_MS
         for clip in theme.clips:
-            for line in clip.lines:
+            for index, line in enumerate(clip.lines):
+                at += pause_before(clip.id, index)  # a silence for an audio description (catalogue.demo.descriptions)
                 end = at + line_duration_ms(max(line.nl, line.en, key=len))
                 lines.append((theme.id, clip.id, TimedLine(line, at, end)))
                 at = end + GAP_MS
@@ -104,7 +107,7 @@ def _toml(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
 
 
-def demo_cutlist(timeline: Timeline, video: str, subtitles: dict[str, str]) -> str:
+def demo_cutlist(timeline: Timeline, video: str, subtitles: dict[str, str], descriptions: str = "") -> str:
     out = [
         "# DEMO CONTENT, made by `catalogue demo`: a synthetic film and texts written for this",
         "# project, not the real film. Rewritten on each demo run; edit a copy, not this file.",
@@ -120,6 +123,7 @@ def demo_cutlist(timeline: Timeline, video: str, subtitles: dict[str, str]) -> s
         "",
         "[film.subtitles]",
         *(f"{lang} = {_toml(path)}" for lang, path in subtitles.items()),
+        *(["", "[film.descriptions]", f"nl = {_toml(descriptions)}"] if descriptions else []),
     ]
     for theme in THEMES:
         out += ["", "[[theme]]", f"id = {_toml(theme.id)}", f"title = {_toml(theme.title)}",
@@ -186,6 +190,14 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
+def _lasts(settings: Settings, video: Path, duration_ms: int) -> bool:
+    """Whether the demo film there is as long as this version of the demo's timeline (else it is remade)."""
+    try:
+        return abs(probe_cached(video, settings.probe_dir).duration_ms - duration_ms) < 500
+    except CatalogueError:
+        return False
+
+
 def make_demo(settings: Settings, *, force: bool = False) -> list[Path]:
     """Write the demo film, subtitles and cut list under the root; return what was (re)made."""
     timeline = plan_timeline()
@@ -197,10 +209,17 @@ def make_demo(settings: Settings, *, force: bool = False) -> list[Path]:
         header = "- DEMO CONTENT written for this project, not the real film"
         if _write_if_changed(path, format_vtt(demo_cues(timeline, lang), header=header)) or force:
             made.append(path)
+    described = settings.transcripts_dir / "demo" / f"{FILM_ID}.nl.descriptions.vtt"
+    if _write_if_changed(described, format_vtt(demo_descriptions(timeline), header=header)) or force:
+        made.append(described)
     relative = {lang: f"../transcripts/demo/{path.name}" for lang, path in subs.items()}
-    if _write_if_changed(cutlist, demo_cutlist(timeline, f"demo/{video.name}", relative)):
+    if _write_if_changed(cutlist, demo_cutlist(timeline, f"demo/{video.name}", relative,
+                                               f"../transcripts/demo/{described.name}")):
         made.append(cutlist)
-    if force or not video.is_file():
+    if not settings.site_file.exists():  # a host's own is never touched
+        write_text_atomic(settings.site_file, SITE_TOML)
+        made.append(settings.site_file)
+    if force or not video.is_file() or not _lasts(settings, video, timeline.duration_ms):
         with tempfile.TemporaryDirectory(prefix="catalogue-demo-") as workdir, atomic_path(video) as tmp:
             run_ffmpeg(film_args(timeline, tmp, Path(workdir), find_font()), about=video)
         made.append(video)

@@ -30,13 +30,14 @@ from catalogue.errors import CatalogueError, TranscriptError
 from catalogue.fsutil import atomic_path
 from catalogue.model import Film, Session
 from catalogue.lessons.pdf import chromium_version, print_pdf
-from catalogue.lessons.texts import (PackSession, PackStep, PackTemplates, PackTrack, caption_file, clip_file,
-                                  poster_file, transcript_file, transcript_text)
+from catalogue.lessons.texts import (PackDescribed, PackSession, PackStep, PackTemplates, PackTrack, caption_file,
+                                  clip_file, described_caption_file, described_file, descriptions_file, poster_file,
+                                  transcript_file, transcript_text)
 from catalogue.lessons.sessions import find_session, parse_session_query, resolve, session_query, theme_session
 from catalogue.settings import Settings
 from catalogue.subtitles import read_cues
 
-PACK_FORMAT = 1  # bump when the pack's layout or texts change: every pack is rebuilt
+PACK_FORMAT = 2  # bump when the pack's layout or texts change: every pack is rebuilt
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no build time in the bytes
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)*$")
 ASSETS = ("session-player.js", "presenter.css")  # Helper B's presenter, the same files the site serves
@@ -150,8 +151,30 @@ def pack_steps(settings: Settings, catalogue: Catalogue, session: Session) -> tu
             steps.append(PackStep.of(step))
             continue
         film = films[step.clip.film_id]
-        steps.append(PackStep.of(step, film, _tracks(settings, film, step.clip.id, step.number)))
+        steps.append(PackStep.of(step, film, _tracks(settings, film, step.clip.id, step.number),
+                                 _described(settings, film, step.clip.id)))
     return tuple(steps)
+
+
+def _described(settings: Settings, film: Film, clip_id: str) -> PackDescribed | None:
+    """The clip's described version when `cut` made it for descriptions it has (else None): the pack then
+    carries it, with its re-timed captions, and the descriptions in the transcripts."""
+    lang = film.description_language
+    video = settings.described_video(clip_id)
+    if not lang or not video.is_file():
+        return None
+    try:
+        descriptions = tuple(read_cues(settings.clip_descriptions_vtt(clip_id, lang)))
+        tracks = tuple(PackTrack(sub_lang, tuple(read_cues(settings.described_vtt(clip_id, sub_lang))),
+                                 film.machine_made_unreviewed(sub_lang))
+                       for sub_lang in sorted(film.subtitles, key=lambda code: (code != film.language, code)))
+    except TranscriptError as exc:
+        raise PackError(f"clip {clip_id!r}: {exc}; run `catalogue cut` to rebuild it") from None
+    if not descriptions:
+        return None
+    holds = BuildRecords(settings.root, settings.build_dir).read_extra(video, "holds")
+    pairs = tuple((int(at), int(length)) for at, length in holds) if isinstance(holds, list) else ()
+    return PackDescribed(pairs, tracks, descriptions)
 
 
 def _tracks(settings: Settings, film: Film, clip_id: str, number: int) -> tuple[PackTrack, ...]:
@@ -200,9 +223,19 @@ def plan_pack(settings: Settings, catalogue: Catalogue, target: PackTarget, *, l
         if settings.clip_poster(clip_id).is_file():
             with_poster.add(clip_id)
             add(Entry(poster_file(clip_id), source=settings.clip_poster(clip_id)))
+        described = step.described
         for track in step.tracks:
             add(Entry(caption_file(clip_id, track.lang), source=settings.clip_vtt(clip_id, track.lang)))
-            add(Entry(transcript_file(clip_id, track.lang), transcript_text(step.clip, step.film, track).encode()))
+            spoken = described.descriptions if described and track.lang == step.film.description_language else ()
+            add(Entry(transcript_file(clip_id, track.lang),
+                      transcript_text(step.clip, step.film, track, spoken).encode()))
+        if described:
+            lang = step.film.description_language
+            add(Entry(described_file(clip_id), source=settings.described_video(clip_id)))
+            add(Entry(descriptions_file(clip_id, lang), source=settings.clip_descriptions_vtt(clip_id, lang)))
+            for track in described.tracks:
+                add(Entry(described_caption_file(clip_id, track.lang),
+                          source=settings.described_vtt(clip_id, track.lang)))
     add(Entry("index.html", templates.index_html(session, with_poster).encode()))
     add(Entry("guide.html", guide))
     add(Entry("README.txt", templates.readme_text(session).encode()))

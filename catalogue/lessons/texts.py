@@ -13,7 +13,7 @@ import jinja2
 from catalogue.model import Clip, Cue, Film
 from catalogue.lessons.sessions import ResolvedStep, total_duration_ms
 from catalogue.timecode import format_clock
-from catalogue.subtitles import language_name, track_label
+from catalogue.subtitles import language_name, track_label, transcript_lines
 
 MACHINE_MADE_NOTICE = "Automatisch gegenereerd, nog niet nagekeken"
 
@@ -36,16 +36,29 @@ class PackTrack:
 
 
 @dataclass(frozen=True)
+class PackDescribed:
+    """A clip's described version as the pack carries it (catalogue.cutting made it): where it holds the
+    picture ((at_ms, length_ms), clip time), its re-timed captions, and the descriptions themselves."""
+
+    holds: tuple[tuple[int, int], ...]
+    tracks: tuple[PackTrack, ...]
+    descriptions: tuple[Cue, ...]
+
+
+@dataclass(frozen=True)
 class PackStep(ResolvedStep):
     """A resolved step (catalogue.lessons.sessions) with what the pack carries of its clip: the film it is from
     and its captions in every language, the film's language first."""
 
     film: Film | None = None
     tracks: tuple[PackTrack, ...] = ()
+    described: PackDescribed | None = None
 
     @classmethod
-    def of(cls, step: ResolvedStep, film: Film | None = None, tracks: tuple[PackTrack, ...] = ()) -> PackStep:
-        return cls(**{f.name: getattr(step, f.name) for f in fields(ResolvedStep)}, film=film, tracks=tracks)
+    def of(cls, step: ResolvedStep, film: Film | None = None, tracks: tuple[PackTrack, ...] = (),
+           described: PackDescribed | None = None) -> PackStep:
+        return cls(**{f.name: getattr(step, f.name) for f in fields(ResolvedStep)}, film=film, tracks=tracks,
+                   described=described)
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,18 @@ class PackSession:
 
 def clip_file(clip_id: str) -> str:
     return f"clips/{clip_id}.mp4"
+
+
+def described_file(clip_id: str) -> str:
+    return f"clips/{clip_id}.ad.mp4"
+
+
+def described_caption_file(clip_id: str, lang: str) -> str:
+    return f"captions/{clip_id}.{lang}.ad.vtt"
+
+
+def descriptions_file(clip_id: str, lang: str) -> str:
+    return f"descriptions/{clip_id}.{lang}.vtt"
 
 
 def poster_file(clip_id: str) -> str:
@@ -102,8 +127,16 @@ def session_data(session: PackSession, with_poster: set[str]) -> dict[str, Any]:
                         "cues": [[c.start_ms / 1000, c.end_ms / 1000, c.text] for c in t.cues]}
                        for t in step.tracks],
             "questions": list(step.questions), "learning_goal": clip.learning_goal,
+            **({"ad": _described_data(step.described, clip.id, default)} if step.described else {}),
         })
     return {"title": session.title, "description": session.description, "steps": steps}
+
+
+def _described_data(described: PackDescribed, clip_id: str, default: str) -> dict[str, Any]:
+    return {"src": described_file(clip_id), "holds": [list(h) for h in described.holds],
+            "tracks": [{"lang": t.lang, "label": t.label, "default": t.lang == default,
+                        "cues": [[c.start_ms / 1000, c.end_ms / 1000, c.text] for c in t.cues]}
+                       for t in described.tracks]}
 
 
 def script_json(data: dict[str, Any]) -> str:
@@ -112,13 +145,12 @@ def script_json(data: dict[str, Any]) -> str:
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def transcript_text(clip: Clip, film: Film, track: PackTrack) -> str:
-    """A clip's transcript as plain text, one cue a line with its time in the clip."""
+def transcript_text(clip: Clip, film: Film, track: PackTrack, descriptions: tuple[Cue, ...] = ()) -> str:
+    """A clip's transcript as plain text, one cue a line with its time in the clip; with `descriptions`,
+    the descriptive transcript (each description marked "Beschrijving:")."""
     lines = [f"{MACHINE_MADE_NOTICE} (gemaakt met {' '.join(track.made_by.split())})"] if track.made_by else []
     lines += [clip.title, film.title, f"Ondertitels: {track.label}", ""]
-    for cue in track.cues:
-        speaker = f"{cue.speaker}: " if cue.speaker else ""
-        lines.append(f"[{format_clock(cue.start_ms)}] {speaker}{cue.plain.replace(chr(10), ' ')}")
+    lines += transcript_lines(track.cues, descriptions)
     return "\n".join(lines) + "\n"
 
 

@@ -15,7 +15,7 @@ from catalogue.cutlist import plan_appearance, plan_clip, plan_delete_clip, writ
 from catalogue.cutlist import CutListChangedError, set_reviewed
 from catalogue.errors import CatalogueError, Problem
 from catalogue.model import Clip, CutList, Person, SubtitleSource, Theme
-from catalogue.studio import captions
+from catalogue.studio import captions, descriptions
 from catalogue.studio.dutch import dutch, where
 from catalogue.studio.security import csrf_token
 from catalogue.studio.state import StudioState, version
@@ -100,6 +100,7 @@ def film_json(state: StudioState, cutlist: CutList, csrf: str) -> JSON:
         "clips": [clip_json(clip) for clip in cutlist.clips],
         "persons": [person_json(person) for person in cutlist.persons],
         "tracks": [_track(lang, film.subtitle_sources.get(lang, SubtitleSource())) for lang in film.subtitles],
+        "descriptions": sorted(film.descriptions),  # languages of its audio descriptions (/api/descriptions)
         "cues": [{"index": i, "start_ms": c.start_ms, "end_ms": c.end_ms, "text": c.plain, "speaker": c.speaker}
                  for i, c in enumerate(state.cues(cutlist))],
         "words": _words(cutlist),
@@ -254,6 +255,37 @@ async def api_save_captions(request: Request) -> Response:
         return JSONResponse(await run_in_threadpool(captions.save_captions, _state(request), body))
     except captions.CaptionsError as exc:
         return JSONResponse(exc.answer, status_code=exc.status)
+
+
+# --- audio descriptions ---------------------------------------------------------------------------
+
+
+def api_descriptions(request: Request) -> Response:
+    """GET: a film's audio descriptions in one language, each with the warnings of whether it fits."""
+    try:
+        return JSONResponse(descriptions.read_descriptions(_state(request), request.query_params.get("film", ""),
+                                                           request.query_params.get("lang", "")))
+    except captions.CaptionsError as exc:
+        return JSONResponse(exc.answer, status_code=exc.status)
+
+
+async def api_save_descriptions(request: Request) -> Response:
+    body = await _body(request)
+    try:
+        return JSONResponse(await run_in_threadpool(descriptions.save_descriptions, _state(request), body))
+    except captions.CaptionsError as exc:
+        return JSONResponse(exc.answer, status_code=exc.status)
+
+
+async def api_description_speech(request: Request) -> Response:
+    """GET: a description said by the voice of the described versions (audio/wav), its length in a header."""
+    try:
+        wav, duration_ms = await run_in_threadpool(descriptions.spoken, _state(request),
+                                                   request.query_params.get("film", ""),
+                                                   request.query_params.get("text", ""))
+    except captions.CaptionsError as exc:
+        return JSONResponse(exc.answer, status_code=exc.status)
+    return Response(wav, media_type="audio/wav", headers={"x-speech-ms": str(duration_ms), "cache-control": "no-store"})
 
 
 # --- reading a request ----------------------------------------------------------------------------

@@ -73,21 +73,32 @@ def read_captions(state: StudioState, film_id: str, lang: str) -> JSON:
 
 def save_captions(state: StudioState, body: JSON) -> JSON:
     """POST /api/captions: `ops` applied in order to the version the page had, then written (with a backup)."""
+    film_id, lang, wanted = edit_request(body)
+    cutlist = state.cutlist(film_id)
+    path = subtitle_path(state, cutlist, lang)
+    return captions_json(state, cutlist, lang, path, save_edits(state, path, wanted, body.get("ops")))
+
+
+def edit_request(body: JSON) -> tuple[str, str, str]:
+    """The film, language and version an edit of a VTT file names."""
     film_id, lang, wanted = body.get("film"), body.get("lang"), body.get("version")
     if not (isinstance(film_id, str) and isinstance(lang, str) and isinstance(wanted, str)):
         raise CaptionsError(422, {"errors": [{"index": -1, "message": "film, lang en version zijn verplicht (tekst)"}]})
-    cutlist = state.cutlist(film_id)
-    path = subtitle_path(state, cutlist, lang)
+    return film_id, lang, wanted
+
+
+def save_edits(state: StudioState, path: Path, wanted: str, ops: object) -> VttDocument:
+    """`ops` applied to `path` when it is still the version `wanted`, written with a backup; the result."""
     with state.write_lock:
         doc = read_document(path)
         if doc.sha256 != wanted:
             raise CaptionsError(409, {"error": CHANGED, "version": doc.sha256})
-        edited = apply_ops(doc, body.get("ops"))
+        edited = apply_ops(doc, ops)
         try:
             save_vtt(path, edited, expected_sha256=wanted)
         except VttChangedError as exc:  # changed between the read and the write: still nothing written
             raise CaptionsError(409, {"error": CHANGED, "version": exc.actual_sha256}) from None
-    return captions_json(state, cutlist, lang, path, edited)
+    return edited
 
 
 def apply_ops(doc: VttDocument, ops: object) -> VttDocument:

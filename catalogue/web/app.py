@@ -24,7 +24,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from catalogue.search import SearchIndex
 from catalogue.settings import Settings
 from catalogue.timecode import format_clock
+from catalogue.subtitles import language_name
 from catalogue.web import oembed, routes, session_pages
+from catalogue.web.accessibility import routes as accessibility_routes
 from catalogue.web.gate import ConsentGate
 from catalogue.web.packs import routes as pack_routes
 from catalogue.web.presenter import routes as presenter_routes
@@ -140,6 +142,7 @@ def _not_a_stop(record: logging.LogRecord) -> bool:
 def create_app(settings: Settings) -> Starlette:
     templates = Jinja2Templates(directory=str(settings.templates_dir))
     templates.env.filters["clock"] = format_clock
+    templates.env.filters["language"] = language_name
     templates.env.globals["duration_iso"] = routes.duration_iso
     templates.env.globals["moment_span"] = routes.moment_span
     app = Starlette(
@@ -147,6 +150,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/", routes.index, name="index"),
             *presenter_routes,  # presenter mode, the session and theme embeds
             *pack_routes,  # lesson-pack downloads
+            *accessibility_routes,  # descriptive transcripts, the accessibility statement
             Route("/sessions", session_pages.session_list, name="session_list"),
             Route("/sessions/new", session_pages.session_new, name="session_new"),
             Route("/sessions/{session_id}", session_pages.session_detail, name="session_detail"),

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from catalogue.model import Session
 from catalogue.lessons import SessionError, find_session, parse_session_query, resolve, theme_session
 from catalogue.web.routes import json_ld
-from catalogue.web.state import Snapshot
+from catalogue.web.state import ClipView, Snapshot
 
 DISCUSSION_TITLE = "Bespreking"
 NO_STEPS = "Deze sessie heeft nog geen stappen: voeg er clips aan toe."
@@ -39,8 +39,17 @@ def session_data(session: Session, snapshot: Snapshot) -> dict[str, Any]:
             "tracks": [{"lang": t.lang, "label": t.label, "kind": t.kind, "default": t.lang == shown,
                         "src": t.url} for t in view.tracks],
             "questions": list(step.questions), "learning_goal": view.clip.learning_goal,
+            **({"ad": described_step(view, shown)} if view.described else {}),
         })
     return {"title": session.title, "description": session.description, "steps": steps}
+
+
+def described_step(view: ClipView, shown: str) -> dict[str, Any]:
+    """A clip's described version as session-player.js plays it: its file, holds, re-timed captions."""
+    assert view.described is not None
+    return {"src": view.described.url, "holds": [list(h) for h in view.described.holds],
+            "tracks": [{"lang": t.lang, "label": t.label, "kind": t.kind, "default": t.lang == shown,
+                        "src": view.described.captions[t.lang]} for t in view.tracks if t.lang in view.described.captions]}
 
 
 def _snapshot(request: Request) -> Snapshot:

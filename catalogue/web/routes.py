@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from catalogue.errors import CatalogueError
 from catalogue.model import ClipStep, DiscussionStep, Session
 from catalogue.search import SearchResults, search
-from catalogue.timecode import format_clock
+from catalogue.subtitles import transcript_lines
 from catalogue.web.state import CatalogueState, ClipView, Snapshot, Track
 
 PROVIDER = "Van buddy tot community"
@@ -96,6 +96,12 @@ def clip_json(request: Request, view: ClipView) -> dict[str, Any]:
         "video_url": f"{base}{view.video_url}" if view.has_video else None,
         "poster_url": f"{base}{view.poster_url}" if view.has_poster else None,
         "subtitles": [track_json(base, t) for t in view.tracks],
+        "audio_description": {
+            "video_url": f"{base}{view.described.url}" if view.described else None,
+            "extended": bool(view.described and view.described.extended),
+            "descriptions": [{"lang": t.lang, "url": f"{base}{t.url}"} for t in view.descriptions],
+            "transcript_url": f"{base}/clips/{clip.id}/transcript",
+        },
         "learning_goal": clip.learning_goal, "questions": list(clip.questions), "audience": clip.audience,
     }
 
@@ -199,12 +205,11 @@ def embed_code(base: str, view: ClipView, start: float | None, end: float | None
 async def clip_transcript(request: Request) -> Response:
     view = _clip_or_404(request)
     cues = await run_in_threadpool(_state(request).cues, view)
+    descriptions = await run_in_threadpool(_state(request).description_cues, view)
     made_by = view.film.machine_made_unreviewed(view.film.language)
     lines = [machine_made_note(made_by)] if made_by else []
     lines += [f"{view.clip.title}", f"{view.film.title}", ""]
-    for cue in cues:
-        speaker = f"{cue.speaker}: " if cue.speaker else ""
-        lines.append(f"[{format_clock(cue.start_ms)}] {speaker}{cue.plain.replace(chr(10), ' ')}")
+    lines += transcript_lines(cues, descriptions)  # with descriptions: the descriptive transcript
     headers = {"content-disposition": f'attachment; filename="{view.id}.{view.film.language}.txt"'}
     return PlainTextResponse("\n".join(lines) + "\n", headers=headers)
 

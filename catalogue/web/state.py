@@ -20,6 +20,7 @@ from catalogue.model import Clip, Cue, Film, SubtitleSource, Theme
 from catalogue.media import probe_cached
 from catalogue.settings import Settings
 from catalogue.subtitles import language_name, read_cues, track_label
+from catalogue.web.described import Described, DescriptionTrack, described_version, description_tracks
 
 @dataclass(frozen=True)
 class Track:
@@ -53,6 +54,8 @@ class ClipView:
     has_poster: bool
     size: tuple[int, int] = (640, 360)  # width, height of the clip as shown
     refused: frozenset[str] = frozenset()  # uses the consent of someone in it does not cover: embed, download
+    descriptions: tuple[DescriptionTrack, ...] = ()  # audio descriptions as text tracks
+    described: Described | None = None  # the described version, when cut made one
 
     @property
     def id(self) -> str:
@@ -74,6 +77,8 @@ class FilmView:
     tracks: tuple[Track, ...]
     has_video: bool
     duration_ms: int | None = None  # as probed; None when the film cannot be read
+    descriptions: tuple[DescriptionTrack, ...] = ()
+    described: Described | None = None
 
     @property
     def id(self) -> str:
@@ -153,17 +158,24 @@ def build_snapshot(settings: Settings, report: Report, catalogue: Catalogue,
     for cutlist in catalogue.cutlists:
         film = cutlist.film
         size, duration_ms = _probed(settings, film)
+        described = {lang: report.descriptions.get((film.id, lang), []) for lang in film.descriptions}
+        whole = (0, duration_ms or 1 << 62)
         views = []
         for clip in cutlist.clips:
+            window = (clip.start_ms, clip.end_ms)
             view = ClipView(clip, film, tuple(themes[t] for t in clip.themes if t in themes),
                             _tracks(settings.clip_vtt, "clips", clip.id, film),
                             settings.clip_video(clip.id).is_file(), settings.clip_poster(clip.id).is_file(), size,
-                            consent.refused.get(clip.id, frozenset()) if consent else frozenset())
+                            consent.refused.get(clip.id, frozenset()) if consent else frozenset(),
+                            description_tracks(settings, film, clip.id, described, window),
+                            described_version(settings, film, clip.id, described, window))
             clips[clip.id] = view
             views.append(view)
         films[film.id] = FilmView(film, tuple(sorted(views, key=lambda v: v.clip.start_ms)),
                                   _tracks(settings.film_vtt, "films", film.id, film),
-                                  settings.film_video(film.id).is_file(), duration_ms)
+                                  settings.film_video(film.id).is_file(), duration_ms,
+                                  description_tracks(settings, film, film.id, described, whole, whole_film=True),
+                                  described_version(settings, film, film.id, described, whole, whole_film=True))
     if consent is None:
         return Snapshot(catalogue.themes, films, clips, stamp, catalogue)
     tombstones = read_tombstones(settings.state_dir)
@@ -234,8 +246,14 @@ class CatalogueState:
     def cues(self, view: ClipView, lang: str | None = None) -> tuple[Cue, ...]:
         """The clip's transcript in one language (the film's own by default); none when the
         file is missing or unreadable. Parsed once per version of the file."""
-        lang = lang or view.film.language
-        path = self.settings.clip_vtt(view.clip.id, lang)
+        return self._read(self.settings.clip_vtt(view.clip.id, lang or view.film.language))
+
+    def description_cues(self, view: ClipView) -> tuple[Cue, ...]:
+        """The clip's audio descriptions in the language the described version speaks; none without."""
+        lang = view.film.description_language
+        return self._read(self.settings.clip_descriptions_vtt(view.clip.id, lang)) if lang else ()
+
+    def _read(self, path: Path) -> tuple[Cue, ...]:
         try:
             info = path.stat()
         except OSError:

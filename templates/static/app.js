@@ -2,12 +2,17 @@
 (function () {
   "use strict";
   var video = document.getElementById("player");
+  // programme time <-> the playing file's time (they differ in a described version that holds the picture)
+  var clock = function () {
+    return window.catalogueClock || { toVideo: function (t) { return t; }, fromVideo: function (t) { return t; } };
+  };
 
   // --- player: ?t= start and default captions (same as the embed page) ---
   if (video) {
     var start = parseFloat(video.dataset.start || "0") || 0;
     var seekToStart = function () {
-      if (start > 0 && Math.abs(video.currentTime - start) > 0.25) { video.currentTime = start; }
+      var at = clock().toVideo(start);
+      if (start > 0 && Math.abs(video.currentTime - at) > 0.25) { video.currentTime = at; }
     };
     if (video.readyState >= 1) { seekToStart(); } else { video.addEventListener("loadedmetadata", seekToStart, { once: true }); }
     var elements = video.querySelectorAll("track");
@@ -23,14 +28,14 @@
     lines.forEach(function (line) {
       line.addEventListener("click", function (event) {
         event.preventDefault();
-        video.currentTime = parseFloat(line.dataset.start);
+        video.currentTime = clock().toVideo(parseFloat(line.dataset.start));
         var playing = video.play();
         if (playing && playing.catch) { playing.catch(function () {}); }
       });
     });
     var current = null;
     var follow = function () {
-      var t = video.currentTime, found = null;
+      var t = clock().fromVideo(video.currentTime), found = null;
       for (var j = 0; j < lines.length; j++) {
         var s = parseFloat(lines[j].dataset.start), e = parseFloat(lines[j].dataset.end);
         if (t >= s && t < e) { found = lines[j]; }

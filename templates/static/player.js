@@ -5,9 +5,11 @@
   if (!video) { return; }
   var start = parseFloat(video.dataset.start || "0") || 0;
   var end = video.dataset.end !== undefined ? parseFloat(video.dataset.end) : NaN;
+  // start and end are programme time; a described version that holds the picture has its own (audio-description.js)
+  function at(t) { return window.catalogueClock ? window.catalogueClock.toVideo(t) : t; }
 
   function seekToStart() {
-    if (start > 0 && Math.abs(video.currentTime - start) > 0.25) { video.currentTime = start; }
+    if (start > 0 && Math.abs(video.currentTime - at(start)) > 0.25) { video.currentTime = at(start); }
   }
   if (video.readyState >= 1) { seekToStart(); } else { video.addEventListener("loadedmetadata", seekToStart, { once: true }); }
 
@@ -15,13 +17,13 @@
   if (!isNaN(end)) {
     video.addEventListener("timeupdate", function () {
       // only while playing: the seek to `end` fires timeupdate too, and seeking again from there loops
-      if (!video.paused && video.currentTime >= end) {
+      if (!video.paused && video.currentTime >= at(end)) {
         video.pause();
-        video.currentTime = end;
+        video.currentTime = at(end);
       }
     });
     video.addEventListener("play", function () {
-      if (video.currentTime >= end - 0.05) { video.currentTime = isNaN(start) ? 0 : start; }
+      if (video.currentTime >= at(end) - 0.05) { video.currentTime = isNaN(start) ? 0 : at(start); }
     });
   }
 

@@ -10,6 +10,10 @@
 // when set, is the page a "Sluiten" link goes back to.
 // A track with `cues` is added with addTextTrack + VTTCue, so captions show over file://, where
 // Chromium refuses <track> files; a track with `src` becomes a <track> element.
+// A clip step with audio description has "ad": {"src", "holds": [[at_ms, length_ms], …], "tracks"}: its
+// described version, where it holds the picture (programme time), its re-timed captions. An
+// "Audiodescriptie" button (key A in presenter mode) plays those instead, at the same moment; the choice is
+// remembered like on the site (localStorage) and announced in the status line.
 // window.sessionPlayer = {go, next, previous, index(), video()} for the pages and tests that drive it.
 (function () {
   "use strict";
@@ -33,8 +37,31 @@
   var captionsOn = true;
   var shownTrack = 0;  // which of the current clip's tracks shows: the one marked default, else the first
   var resumeAfterBlack = false;
+  var AD_KEY = "catalogue.audiodescriptie";
+  var anyDescribed = steps.some(function (s) { return s.kind === "clip" && s.ad && s.ad.src; });
+  var adOn = anyDescribed && remembered();
 
   // --- building blocks ---------------------------------------------------------------------------
+
+  function remembered() {
+    try { return window.localStorage.getItem(AD_KEY) === "1"; } catch (e) { return false; }
+  }
+
+  // programme time (s) <-> time in a described version that holds the picture at `holds`
+  function toDescribed(holds, t) {
+    var ms = t * 1000, shift = 0;
+    (holds || []).forEach(function (h) { if (h[0] <= ms) { shift += h[1]; } });
+    return (ms + shift) / 1000;
+  }
+  function fromDescribed(holds, u) {
+    var ms = u * 1000, shift = 0;
+    for (var i = 0; i < (holds || []).length; i++) {
+      if (ms < holds[i][0] + shift) { break; }
+      if (ms < holds[i][0] + shift + holds[i][1]) { return holds[i][0] / 1000; }
+      shift += holds[i][1];
+    }
+    return (ms - shift) / 1000;
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -88,6 +115,12 @@
   if (presenter) {
     controls.append(button("Zwart scherm", "sp-black-button", toggleBlack));
   }
+  var adButton = null;
+  if (anyDescribed) {
+    adButton = button("Audiodescriptie", "sp-ad", toggleDescription);
+    adButton.setAttribute("aria-pressed", adOn ? "true" : "false");
+    controls.append(adButton);
+  }
   if (document.fullscreenEnabled) {
     controls.append(button("Volledig scherm", "sp-fullscreen", toggleFullscreen));
   }
@@ -135,7 +168,8 @@
     [["Page Down, →, ↓", "volgende stap"], ["Page Up, ←, ↑", "vorige stap"],
      ["Spatie", "afspelen of pauzeren (bij een bespreking: volgende stap)"],
      ["B of .", "zwart scherm aan of uit"], ["F", "volledig scherm"], ["C", "ondertitels aan of uit"],
-     ["Home, End", "eerste of laatste stap"]].forEach(function (pair) {
+     ["Home, End", "eerste of laatste stap"]].concat(anyDescribed ? [["A", "audiodescriptie aan of uit"]] : [])
+      .forEach(function (pair) {
       help.append(el("dt", "", pair[0]), el("dd", "", pair[1]));
     });
     return help;
@@ -192,7 +226,7 @@
     timer = window.setInterval(tick, 250);
   }
 
-  function clipScreen(step, autoplay) {
+  function clipScreen(step, autoplay, resumeAt) {
     var box = el("div", "sp-clip");
     var v = document.createElement("video");
     v.id = "player";
@@ -204,12 +238,15 @@
     v.volume = volume;
     v.setAttribute("aria-label", step.title || "Clip");
     if (step.poster) { v.poster = step.poster; }
-    var start = Number(step.start) || 0;
-    var end = Number(step.end) || 0;
-    var whole = !end || (step.duration && end >= step.duration - 0.05);
-    v.src = step.src + (start > 0 || !whole ? "#t=" + start + (whole ? "" : "," + end) : "");
+    var described = adOn && step.ad && step.ad.src ? step.ad : null;
+    v.setAttribute("data-version", described ? "described" : "plain");
+    var at = function (t) { return described ? toDescribed(described.holds, t) : t; };  // programme -> file
+    var start = at(Number(step.start) || 0);
+    var whole = !Number(step.end) || (step.duration && Number(step.end) >= step.duration - 0.05);
+    var end = at(Number(step.end) || 0);
+    v.src = (described ? described.src : step.src) + (start > 0 || !whole ? "#t=" + start + (whole ? "" : "," + end) : "");
     box.append(v);
-    addTracks(v, step.tracks || []);
+    addTracks(v, (described ? described.tracks : step.tracks) || []);
     if (presenter) {
       var caption = el("p", "sp-clip-title", step.title || "");
       box.append(caption);
@@ -226,7 +263,8 @@
     }
     v.addEventListener("loadedmetadata", function () {
       showCaptions(v);  // again: Chromium picks a track of the browser's language by itself meanwhile
-      if (start > 0 && Math.abs(v.currentTime - start) > 0.25) { v.currentTime = start; }
+      var from = resumeAt !== undefined ? at(resumeAt) : start;
+      if (from > 0 && Math.abs(v.currentTime - from) > 0.25) { v.currentTime = from; }
     });
     v.addEventListener("timeupdate", function () {
       // only while playing: seeking to the end fires timeupdate too
@@ -245,6 +283,13 @@
     });
     v.addEventListener("volumechange", function () { muted = v.muted; volume = v.volume; });
     v.addEventListener("error", function () {
+      if (described) {  // never a silent failure: say it, and play the plain version from here
+        adOn = false;
+        if (adButton) { adButton.setAttribute("aria-pressed", "false"); }
+        status.textContent = "De versie met audiodescriptie kan niet worden afgespeeld; je ziet weer de gewone versie.";
+        rerender(false);
+        return;
+      }
       box.append(el("p", "sp-error", "Deze clip kan niet worden afgespeeld."));
     });
     video = v;
@@ -327,6 +372,29 @@
     updatePlayButton();
   }
 
+  // the current clip again in the other version, at the same moment of the programme
+  function rerender(playing) {
+    var step = steps[index];
+    if (!video || !step || step.kind !== "clip") { return; }
+    var v = video;
+    var wasDescribed = v.getAttribute("data-version") === "described";
+    var programme = wasDescribed ? fromDescribed(step.ad.holds, v.currentTime) : v.currentTime;
+    var autoplay = playing === undefined ? !v.paused : playing;
+    leave();
+    stage.textContent = "";
+    stage.append(clipScreen(step, autoplay, programme));
+    updatePlayButton();
+  }
+
+  function toggleDescription() {
+    adOn = !adOn;
+    try { window.localStorage.setItem(AD_KEY, adOn ? "1" : "0"); } catch (e) { /* not remembered */ }
+    if (adButton) { adButton.setAttribute("aria-pressed", adOn ? "true" : "false"); }
+    status.textContent = adOn ? "Audiodescriptie aan." : "Audiodescriptie uit.";
+    var step = steps[index];
+    if (step && step.kind === "clip" && step.ad && step.ad.src) { rerender(); }
+  }
+
   function updatePlayButton() {
     playButton.hidden = !video;
     playButton.textContent = video && !video.paused ? "Pauzeren" : "Afspelen";
@@ -370,7 +438,8 @@
     PageDown: "next", ArrowRight: "next", ArrowDown: "next",
     PageUp: "previous", ArrowLeft: "previous", ArrowUp: "previous",
     " ": "space", Spacebar: "space", Home: "home", End: "end",
-    b: "black", B: "black", ".": "black", f: "fullscreen", F: "fullscreen", c: "captions", C: "captions"
+    b: "black", B: "black", ".": "black", f: "fullscreen", F: "fullscreen", c: "captions", C: "captions",
+    a: "describe", A: "describe"
   };
 
   function onKey(event) {
@@ -381,6 +450,7 @@
     if (action === "black") { toggleBlack(); return; }
     if (action === "fullscreen") { toggleFullscreen(); return; }
     if (action === "captions") { toggleCaptions(); return; }
+    if (action === "describe") { if (anyDescribed) { toggleDescription(); } return; }
     if (!black.hidden) { toggleBlack(); }  // any step key brings the picture back first
     if (action === "next") { go(index + 1, true); }
     else if (action === "previous") { go(index - 1, true); }
@@ -398,6 +468,7 @@
     next: function () { go(index + 1, true); },
     previous: function () { go(index - 1, true); },
     index: function () { return index; },
+    describe: toggleDescription,
     video: function () { return video; }
   };
   go(first, false);

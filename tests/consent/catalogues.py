@@ -1,6 +1,8 @@
 """A small catalogue on real media for the consent tests: a 24-s film already in the rendition's form
 (so `cut` copies it), Dutch subtitles in which Ann speaks in two ranges, and clips that overlap them
-(eerste, tweede), one that does not (derde), a session and a theme over them."""
+(eerste, tweede), one that does not (derde), a session and a theme over them; audio descriptions, one of
+them inside Ann's second range and about her, so their outputs (description VTTs, described versions)
+must forget her too."""
 
 from __future__ import annotations
 
@@ -57,6 +59,16 @@ VTT = """WEBVTT
 <v Sara>Duurzame verankering in de buurt
 """
 
+# a description inside Ann's second range that names her and her word; one in the pause at the end
+DESCRIPTIONS = """WEBVTT
+
+00:00:13.500 --> 00:00:13.800
+Ann toont een knuffel-okapi.
+
+00:00:21.200 --> 00:00:23.800
+Sara schrijft op een flip-over.
+"""
+
 CUTLIST = '''
 [film]
 id = "film"
@@ -66,6 +78,9 @@ language = "nl"
 
 [film.subtitles]
 nl = "../transcripts/film.nl.vtt"
+
+[film.descriptions]
+nl = "../transcripts/film.nl.descriptions.vtt"
 
 [[person]]
 id = "ann"
@@ -124,6 +139,7 @@ def make_catalogue(root: Path, film: Path, ann_extra: str = "") -> Path:
     vtt = root / "transcripts" / "film.nl.vtt"
     vtt.parent.mkdir(parents=True, exist_ok=True)
     vtt.write_text(VTT.format(*ANN_LINES), encoding="utf-8")
+    (vtt.parent / "film.nl.descriptions.vtt").write_text(DESCRIPTIONS, encoding="utf-8")
     (r0a, r0b), (r1a, r1b) = ANN_RANGES
     cutlist = media / "film.toml"
     cutlist.write_text(textwrap.dedent(CUTLIST).lstrip().format(r0a=r0a, r0b=r0b, r1a=r1a, r1b=r1b,

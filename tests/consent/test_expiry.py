@@ -40,7 +40,7 @@ def test_consent_that_ended_yesterday_is_withdrawn_on_the_next_request(fresh: Pa
         assert client.get(url).status_code == 503, url
     result = catalogue(fresh, "cut")
     assert client.get("/media/films/film.mp4").status_code == 200
-    assert "Removed 6 output(s) of clips no longer published" in result.stderr
+    assert "Removed 10 output(s) of clips no longer published" in result.stderr  # MP4, poster, VTT, descriptions VTT each; tweede's described version and its captions
     assert not (fresh / "media" / "clips" / "eerste.mp4").exists()
     proof = catalogue(fresh, "withdraw", "--verify", "ann", check=False)
     assert proof.returncode == 1 and "their word(s)" in proof.stderr  # the index: until `catalogue index`

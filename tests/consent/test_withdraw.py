@@ -115,7 +115,9 @@ def test_withdraw_takes_ann_out_of_everything_while_the_server_runs(fresh: Path,
     film = root / "media" / "films" / "film.mp4"
     before = {"frames": frames(film), "audio": packets(film, "a"), "video": packets(film, "v")}
     derde = {p: (root / p).read_bytes() for p in ("media/clips/derde.mp4", "media/clips/derde.jpg",
-                                                  "transcripts/clips/derde.nl.vtt")}
+                                                  "transcripts/clips/derde.nl.vtt", "media/clips/derde.ad.mp4",
+                                                  "transcripts/clips/derde.nl.descriptions.vtt")}
+    assert "okapi" in (root / "transcripts" / "films" / "film.nl.descriptions.vtt").read_text()  # said before
     with catalogue_server(root) as base:
         for clip in GONE_CLIPS:  # published before
             for kind, url in url_kinds(base, clip).items():
@@ -165,6 +167,8 @@ def test_withdraw_takes_ann_out_of_everything_while_the_server_runs(fresh: Path,
     slate = slate_thumbnail(tmp_path, (320, 180))
     for start, end in RANGES_MS:
         assert loudest_db(film, start, end) < -80, (start, end)
+        # the described film is made again from the redacted rendition, without her description
+        assert loudest_db(root / "media" / "films" / "film.ad.mp4", start, end) < -60, (start, end)
         middle = thumbnail(film, (start + end) // 2)
         assert difference(middle, slate) < 8, (start, end)
         assert difference(thumbnail(film, start - 1000), slate) > 30  # the picture before it is no slate

@@ -39,7 +39,8 @@ def test_demo_texts_pass_check_without_errors_or_warnings_and_rerun_makes_nothin
     settings = Settings(root=tmp_path)
     _stand_in_film(settings.media_dir / "demo" / f"{FILM_ID}.mp4", plan_timeline().duration_ms)
     made = make_demo(settings)
-    assert sorted(p.name for p in made) == [f"demo-{FILM_ID}.toml", f"{FILM_ID}.en.vtt", f"{FILM_ID}.nl.vtt"]
+    assert sorted(p.name for p in made) == [f"demo-{FILM_ID}.toml", "site.toml", f"{FILM_ID}.en.vtt",
+                                            f"{FILM_ID}.nl.descriptions.vtt", f"{FILM_ID}.nl.vtt"]
     report = check_cutlists(settings.cutlist_paths(), lambda p: probe_cached(p, settings.probe_dir))
     assert report.errors == [] and report.warnings == []
     catalogue = report.catalogue()
@@ -52,6 +53,26 @@ def test_demo_texts_pass_check_without_errors_or_warnings_and_rerun_makes_nothin
     assert any("buddy" in cue.plain for cue in nl)
     assert "DEMO" in (settings.media_dir / f"demo-{FILM_ID}.toml").read_text("utf-8").splitlines()[0]
     assert make_demo(settings) == []
+
+
+def test_the_demo_describes_its_title_cards_and_three_clips_each_in_a_pause(tmp_path: Path) -> None:
+    settings = Settings(root=tmp_path)
+    timeline = plan_timeline()
+    _stand_in_film(settings.media_dir / "demo" / f"{FILM_ID}.mp4", timeline.duration_ms)
+    make_demo(settings)
+    vtt = settings.transcripts_dir / "demo" / f"{FILM_ID}.nl.descriptions.vtt"
+    assert "DEMO CONTENT" in vtt.read_text("utf-8").splitlines()[0]
+    descriptions = read_cues(vtt)
+    assert len(descriptions) == len(timeline.cards) + 3
+    speech = read_cues(settings.transcripts_dir / "demo" / f"{FILM_ID}.nl.vtt")
+    assert not any(d.start_ms < s.end_ms and s.start_ms < d.end_ms for d in descriptions for s in speech)
+    clips = check_cutlists(settings.cutlist_paths(), lambda p: probe_cached(p, settings.probe_dir)).catalogue().clips
+    described = {c.id for c in clips for d in descriptions if c.start_ms <= d.start_ms < c.end_ms}
+    assert described == {"hoe-vind-je-buddys", "je-eigen-grenzen-bewaken", "verschillende-werelden"}
+    assert "DEMO CONTENT" in settings.site_file.read_text("utf-8")
+    settings.site_file.write_text("# mine\n", encoding="utf-8")
+    make_demo(settings, force=False)
+    assert settings.site_file.read_text("utf-8") == "# mine\n"  # a host's own settings are never replaced
 
 
 def test_demo_film_args_make_a_720p_h264_aac_film(tmp_path: Path) -> None:

@@ -792,7 +792,7 @@ def test_embed_page_is_a_bare_player_with_captions_on(client: TestClient) -> Non
     assert video.attrs["data-start"] == "0" and "data-end" not in video.attrs
     tracks = [("default" in t.attrs, t.attrs["srclang"]) for t in video.find_all("track")]
     assert tracks == [(True, "nl"), (False, "en")]
-    assert [s.attrs["src"] for s in page.find_all("script")] == ["/static/player.js"]
+    assert [s.attrs["src"] for s in page.find_all("script")] == ["/static/audio-description.js", "/static/player.js"]
 
 
 @pytest.mark.parametrize("off", ["0", "false", "nee", "off"])
@@ -882,7 +882,8 @@ def test_api_themes(client: TestClient) -> None:
 
 
 CLIP_FIELDS = {"id", "title", "description", "film", "themes", "speakers", "start_ms", "end_ms", "duration_ms",
-               "url", "embed_url", "video_url", "poster_url", "subtitles", "learning_goal", "questions", "audience"}
+               "url", "embed_url", "video_url", "poster_url", "subtitles", "learning_goal", "questions", "audience",
+               "audio_description"}
 
 
 def test_api_clips_have_stable_fields_and_absolute_urls_that_work(client: TestClient) -> None:
