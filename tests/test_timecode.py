@@ -103,3 +103,9 @@ def test_parse_timecode_returns_ms_or_raises_timecode_error(value: object) -> No
         return
     assert isinstance(ms, int)
     assert ms >= 0
+
+
+@pytest.mark.parametrize("value", ["١٢", "00:00:0١", "00:01:02\n.5", "1\n2"])
+def test_a_timecode_has_ascii_digits_and_nothing_after(value: str) -> None:
+    with pytest.raises(TimecodeError):
+        parse_timecode(value)

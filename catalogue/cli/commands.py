@@ -6,6 +6,7 @@ import html
 import json
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -19,7 +20,7 @@ from catalogue.buildrecord import BuildRecords
 from catalogue.errors import CatalogueError, CutError, Problem
 from catalogue.media import probe_cached
 from catalogue.cli.progress import BarListener, LineListener, TranscribeBar, TranscribeLines
-from catalogue.settings import Settings
+from catalogue.settings import PACK_CACHE_MB, Settings, parse_base_url, parse_media_url
 
 
 class CatalogueGroup(click.Group):
@@ -214,17 +215,21 @@ def index(settings: Settings, cutlists: tuple[Path, ...]) -> None:
 
     The new index is built beside the current one and switched in atomically: a
     server running meanwhile keeps answering from the old one, then uses the new one.
+    Stretches of speech are embedded for search by meaning (a few minutes for
+    100,000 cues on 2 cores); vectors are cached by text, so a rebuild after an edit
+    embeds only what changed.
     """
     from catalogue.search import build_index, prune_index
 
     report = _check(settings, cutlists)
     catalogue = report.catalogue()
     consent = consent_today(settings, catalogue)
-    stats = build_index(settings, consent.published(catalogue), report)
+    stats = build_index(settings, consent.published(catalogue), report,
+                        progress=lambda line: click.echo(line.capitalize() + " ..."))
     if consent.gone or consent.redactions:  # what a withdrawn person said must not wait in an older version
         prune_index(settings)
     click.echo(f"Indexed {stats.clips} clips and {stats.cues} cues in {stats.seconds:.1f} s "
-               f"({stats.bytes / 1e6:.1f} MB).")
+               f"({stats.bytes / 1e6:.1f} MB; {stats.embedded} stretches of speech embedded, the rest cached).")
 
 
 @cli.command("search")
@@ -236,9 +241,13 @@ def index(settings: Settings, cutlists: tuple[Path, ...]) -> None:
 def search_command(settings: Settings, query: str, theme: str | None, limit: int, as_json: bool) -> None:
     """Search what is said in the clips (Dutch), their titles and themes.
 
-    Words in any form (grens finds grenzen), "phrases in quotes", synonyms from
-    synonyms.txt in the root; with no match, typos are forgiven and a spelling is
-    suggested. Each clip is shown with up to 3 moments (time in the clip).
+    Type a question or a few words: the words that matter must match (stop words
+    from stopwords.txt in the root need not), clips with all of them first, then
+    those with most; each clip says which words it lacks. Words in any form (grens
+    finds grenzen), "phrases in quotes" (literal), synonyms from synonyms.txt; the
+    meaning counts too, and a clip found by meaning alone is marked as related. A
+    word that is neither in the clips nor Dutch is taken for a typo, and a spelling
+    is suggested. Each clip is shown with up to 3 moments (time in the clip).
     """
     from catalogue.search import SearchIndex, search
 
@@ -260,6 +269,10 @@ def _print_results(results: Any) -> None:
                + (f" in theme {results.theme!r}" if results.theme else ""))
     for clip in results.clips:
         click.echo(f"\n{clip.id}  {clip.title}  [{', '.join(clip.themes)}]")
+        if clip.related:
+            click.echo("  (verwant aan je vraag)")
+        elif clip.missing:
+            click.echo(f"  Niet gevonden: {', '.join(clip.missing)}")
         for moment in clip.moments:
             marked = html.unescape(moment.html.replace("<mark>", "[").replace("</mark>", "]"))
             click.echo(f"  {format_clock(moment.start_ms):>7}  {marked}")
@@ -345,17 +358,26 @@ def _print_transcribed(settings: Settings, outcome: Any) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--workers", "-w", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Server processes; about one per CPU core for a class at once.")
-@click.option("--media-url", metavar="URL",
+@click.option("--base-url", metavar="URL", envvar="CATALOGUE_BASE_URL", show_envvar=True,
+              help="The site's public address, e.g. https://catalogus.example.be: every absolute URL it gives "
+                   "out (oEmbed, embed codes, the API) starts with it. Unset: they follow the request's Host, "
+                   "and only a local Host is answered (an IP address of this network, or a name without a dot).")
+@click.option("--pack-cache-mb", type=click.FloatRange(min=0), envvar="CATALOGUE_PACK_CACHE_MB", show_envvar=True,
+              help=f"Disk space the lesson packs of sessions defined in a URL may keep, in MiB (default "
+                   f"{PACK_CACHE_MB:.0f}); the least recently used go first. Ready-made packs are not counted.")
+@click.option("--media-url", metavar="URL", envvar="CATALOGUE_MEDIA_URL", show_envvar=True,
               help="Where the media are served (the folder of `catalogue publish`, on a CDN, object store or "
-                   "static host). Default: $CATALOGUE_MEDIA_URL, else this server serves them.")
+                   "static host). Unset: this server serves them.")
 @click.option("--no-media-check", is_flag=True, help="Start without checking the media origin first.")
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int, workers: int, media_url: str | None, no_media_check: bool) -> None:
+def serve(settings: Settings, host: str, port: int, workers: int, base_url: str | None,
+          pack_cache_mb: float | None, media_url: str | None, no_media_check: bool) -> None:
     """Run the web catalogue (uvicorn) until interrupted.
 
     Pages, search, embeds and the API read the root's cut lists, outputs and index;
     a new index (`catalogue index`) is picked up without a restart. For many
-    viewers, run one worker per core and put nginx in front (deploy/README.md).
+    viewers, run one worker per core and put nginx in front (deploy/README.md),
+    with --base-url set to the address people use (docs/hosting.md).
     With a media URL, every video, poster, caption and HLS file is fetched from there,
     and the origin is checked first (its files and CORS headers): a problem stops the
     server with what to fix. Ctrl+C or SIGTERM stop it; running requests get 5 seconds.
@@ -364,18 +386,24 @@ def serve(settings: Settings, host: str, port: int, workers: int, media_url: str
 
     import uvicorn
 
-    from catalogue.settings import parse_media_url
     from catalogue.web import check_media_origin
 
+    if base_url is not None:
+        settings = replace(settings, base_url=parse_base_url(base_url, "--base-url"))
+    if pack_cache_mb is not None:
+        settings = replace(settings, pack_cache_mb=pack_cache_mb)
     if media_url is not None:
-        settings = Settings(settings.root, parse_media_url(media_url))
+        settings = replace(settings, media_url=parse_media_url(media_url, "--media-url"))
     _check_can_listen(host, port)
     if settings.media_url and not no_media_check:
         problems = check_media_origin(settings, f"http://{'[' + host + ']' if ':' in host else host}:{port}")
         if problems:
             raise CatalogueError(f"the media origin {settings.media_url} is not ready for this site:\n  "
                                  + "\n  ".join(problems) + "\n(--no-media-check starts anyway)")
-    os.environ["CATALOGUE_MEDIA_URL"] = settings.media_url  # every worker makes its app from the environment
+    # the workers make their settings from the environment, as Settings.from_env reads it
+    os.environ["CATALOGUE_BASE_URL"] = settings.base_url
+    os.environ["CATALOGUE_PACK_CACHE_MB"] = repr(settings.pack_cache_mb)
+    os.environ["CATALOGUE_MEDIA_URL"] = settings.media_url
     click.echo(f"Serving {settings.root} on http://{host}:{port}"
                + (f" with {workers} workers" if workers > 1 else "") + " (Ctrl+C stops)")
     # lifespan off: the app has no startup or shutdown work, and a second Ctrl+C (uvicorn's
@@ -414,7 +442,7 @@ def studio(settings: Settings, cutlist: Path | None, host: str, port: int) -> No
     paths = _paths(settings, (cutlist,) if cutlist else ())
     _check_can_listen(host, port)
     token = secrets.token_urlsafe(24)
-    app = create_studio_app(settings, token, paths if cutlist else None)
+    app = create_studio_app(settings, token, paths if cutlist else None, port=port)
     if host not in LOCAL_HOSTS:
         click.echo(f"Warning: listening on {host}: anyone who can reach this address and gets the link can "
                    "change the cut lists. Use the default 127.0.0.1 unless you need this.", err=True)

@@ -205,7 +205,7 @@ def tidy(settings: Settings, catalogue: Catalogue, consent: Consent) -> list[str
     if work.is_dir():
         for leftover in work.iterdir():
             pid = leftover.name.split("-", 1)[0]
-            if not (pid.isdigit() and process_alive(int(pid))):
+            if not (pid.isascii() and pid.isdigit() and process_alive(int(pid))):
                 shutil.rmtree(leftover, ignore_errors=True)
     touched = set(consent.gone) | set(consent.redacted_clips)
     pack_catalogue = consent.published(catalogue, "pack")

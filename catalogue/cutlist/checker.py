@@ -17,8 +17,8 @@ from catalogue.timecode import parse_timecode
 if TYPE_CHECKING:
     from catalogue.cutlist.sessions import SessionDraft
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # use fullmatch: "$" would let "abc\n" pass
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # fullmatch
 
 Prober = Callable[[Path], MediaInfo]
 
@@ -147,7 +147,7 @@ class Checker:
 
     def slug(self, data: dict[str, Any], where: str) -> str:
         value = self.text(data, "id", where)
-        if value and not SLUG.match(value):
+        if value and not SLUG.fullmatch(value):
             self.error(where, "id", f"{value!r} is not a slug: use lowercase letters, digits and single "
                                     "hyphens, e.g. 'buddys-vinden'")
         return value

@@ -21,7 +21,7 @@ def check_descriptions_table(checker: Checker, raw: object) -> dict[str, Path]:
         return files
     for lang, value in raw.items():
         name = f"descriptions.{lang}"
-        if not LANGUAGE_CODE.match(lang):
+        if not LANGUAGE_CODE.fullmatch(lang):
             checker.error("film", name, "not a language code like 'nl' or 'en'")
         if not isinstance(value, str) or not value.strip():
             checker.error("film", name, 'must name a WebVTT file: nl = "../transcripts/film.nl.descriptions.vtt"')

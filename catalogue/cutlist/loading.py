@@ -105,8 +105,11 @@ def _check_film(checker: Checker, raw: object, prober: Prober) -> tuple[Film, in
                 checker.error(where, "video", f"{video.name} has no video stream")
             else:
                 duration_ms = info.duration_ms
+    language = checker.text(data, "language", where)
+    if language and not LANGUAGE_CODE.fullmatch(language):  # it names files and tracks: transcripts/<film>.<lang>.vtt
+        checker.error(where, "language", "not a language code like 'nl' or 'en'")
     film = Film(id=film_id, title=checker.text(data, "title", where), video_path=video or Path(),
-                language=checker.text(data, "language", where), subtitles=subtitles,
+                language=language, subtitles=subtitles,
                 description=checker.text(data, "description", where), credits=checker.text(data, "credits", where),
                 subtitle_sources=sources, descriptions=descriptions)
     return film, duration_ms
@@ -121,7 +124,7 @@ def _check_subtitles(checker: Checker, raw: object) -> tuple[dict[str, Path], di
         return files, sources
     for lang, value in raw.items():
         name = f"subtitles.{lang}"
-        if not LANGUAGE_CODE.match(lang):
+        if not LANGUAGE_CODE.fullmatch(lang):
             checker.error("film", name, "not a language code like 'nl' or 'en'")
         entry = _subtitle_entry(checker, name, value)
         if entry is None:

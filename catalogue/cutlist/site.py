@@ -37,7 +37,7 @@ REVIEWS = {"self": "zelfbeoordeling", "third-party": "beoordeling door een derde
 _KEYS = {"organisation": {"name": True, "email": True, "phone": False},
          "statement": {"drawn_up": True, "reviewed": True, "review": True, "review_details": False},
          "voice": {"rate": False, "pitch": False, "engine": False}}
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # fullmatch: "$" lets "a@b.be\n" pass
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def check_site(path: Path, today: datetime.date | None = None) -> SiteCheck:
     statement = reader.table(data, "statement")
     voice = reader.table(data, "voice", required=False)
     email = reader.text(organisation, "organisation", "email")
-    if email and not _EMAIL.match(email):
+    if email and not _EMAIL.fullmatch(email):
         reader.error("organisation", "email", f"{email!r} is not an e-mail address")
     review = reader.text(statement, "statement", "review")
     if review and review not in REVIEWS:

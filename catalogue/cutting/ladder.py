@@ -18,6 +18,7 @@ a playlist is remade whenever the rung file it describes is.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -29,7 +30,7 @@ from catalogue.cutting.rendition import load_rendition, target_size, video_encod
 from catalogue.cutting.smartcut import Edges, NotSmart, cut_smart
 from catalogue.cutting.steps import FFMPEG_GLOBAL, Step, frame_seek_us, is_current, run_ffmpeg_into, space_for
 from catalogue.errors import MediaError
-from catalogue.fsutil import partial_path
+from catalogue.fsutil import open_partial
 from catalogue.media import Fragmented, ProgressCallback, avc_config, file_arg, read_fragmented, run_ffmpeg
 from catalogue.model import MediaInfo
 from catalogue.settings import Settings
@@ -143,33 +144,42 @@ class FilmLadder:
 
 class _OneRun:
     """The film's rung files come from one ffmpeg run, made when the first rung step runs: it writes
-    every rung where that rung's step writes it (its partial name, beside the output, so the rename
-    into place stays on one file system); the other rung steps find their file there."""
+    every rung into a temporary file beside that rung's output (made exclusively, as every partial is:
+    catalogue.fsutil), and each rung step moves its own into the file it is to produce; the files of rungs
+    whose steps were current are removed by `close` (the master playlist's step)."""
 
     def __init__(self, source: Path, rungs: Sequence[tuple[Sized, Path]], audio: bool) -> None:
         self.source, self.rungs, self.audio = source, rungs, audio
+        self.made: dict[Path, Path] = {}  # a rung's output -> the file the run wrote for it
+        self.ran = False
 
     def take(self, output: Path, tmp: Path, on_progress: ProgressCallback) -> dict[str, Any]:
-        encoded = not tmp.is_file()
+        encoded = not self.ran
         if encoded:
             self._encode(output, on_progress)
+        os.replace(self.made.pop(output), tmp)
         return {"method": "ladder", "encoded": encoded}
 
     def _encode(self, output: Path, on_progress: ProgressCallback) -> None:
-        dests = [partial_path(path) for _, path in self.rungs]
-        dests[0].parent.mkdir(parents=True, exist_ok=True)
+        self.ran = True
         try:
+            for _, path in self.rungs:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle, self.made[path] = open_partial(path)
+                os.close(handle)
             with space_for(output):
-                run_ffmpeg(ladder_args(self.source, [sized for sized, _ in self.rungs], dests, self.audio),
+                run_ffmpeg(ladder_args(self.source, [sized for sized, _ in self.rungs],
+                                       [self.made[path] for _, path in self.rungs], self.audio),
                            about=self.source, on_progress=on_progress)
         except BaseException:
             self.close()
             raise
 
     def close(self) -> None:
-        """Remove the rung files no step took (their steps were current)."""
-        for _, path in self.rungs:
-            partial_path(path).unlink(missing_ok=True)
+        """Remove the rung files no step took (their steps were current, or the run failed)."""
+        for tmp in self.made.values():
+            tmp.unlink(missing_ok=True)
+        self.made.clear()
 
 
 def film_ladder(settings: Settings, film_id: str, info: MediaInfo, rendition: Step) -> FilmLadder:

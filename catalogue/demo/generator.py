@@ -20,9 +20,10 @@ from catalogue.demo.descriptions import SITE_TOML, demo_descriptions, pause_befo
 from catalogue.demo.lessons import clip_teaching_toml, sessions_toml, theme_teaching_toml
 from catalogue.demo.script import THEMES, DemoTheme, Line
 from catalogue.fsutil import atomic_path, write_text_atomic
+from catalogue.cutlist import Report
 from catalogue.errors import CatalogueError
 from catalogue.media import file_arg, probe_cached, run_ffmpeg
-from catalogue.model import Cue
+from catalogue.model import Clip, Cue, CutList, Film, Theme
 from catalogue.cutting import ENCODER
 from catalogue.settings import Settings
 from catalogue.subtitles import MAX_LINE_CHARS, escape_text, format_vtt
@@ -223,3 +224,19 @@ def make_demo(settings: Settings, *, force: bool = False) -> list[Path]:
             run_ffmpeg(film_args(timeline, tmp, Path(workdir), find_font()), about=video)
         made.append(video)
     return made
+
+
+def demo_report(root: Path, themes: tuple[DemoTheme, ...] = THEMES) -> Report:
+    """The demo's clips and Dutch cues as `check` would report them, without making the film (the
+    search benchmark's collection and the search tests use the demo's texts this way)."""
+    timeline = plan_timeline(themes)
+    clips = []
+    for theme in themes:
+        for clip in theme.clips:
+            timed = [t for _, clip_id, t in timeline.lines if clip_id == clip.id]
+            clips.append(Clip(clip.id, FILM_ID, clip.title, (theme.id,), timed[0].start_ms - PAD_MS,
+                              timed[-1].end_ms + PAD_MS, description=clip.description,
+                              speakers=tuple(sorted({t.line.speaker for t in timed if t.line.speaker}))))
+    film = Film(FILM_ID, "Van buddy tot community (demo)", root / f"{FILM_ID}.mp4", "nl")
+    cutlist = CutList(root / f"demo-{FILM_ID}.toml", film, tuple(Theme(t.id, t.title) for t in themes), tuple(clips))
+    return Report(cutlists=[cutlist], cues={(FILM_ID, "nl"): demo_cues(timeline, "nl")})

@@ -29,7 +29,7 @@ from catalogue.cutlist import Catalogue
 from catalogue.errors import CatalogueError, TranscriptError
 from catalogue.fsutil import atomic_path
 from catalogue.model import Film, Session
-from catalogue.lessons.pdf import chromium_version, print_pdf
+from catalogue.lessons.pdf import PackStopped, chromium_version, print_pdf
 from catalogue.lessons.texts import (PackDescribed, PackSession, PackStep, PackTemplates, PackTrack, caption_file,
                                   clip_file, described_caption_file, described_file, descriptions_file, poster_file,
                                   transcript_file, transcript_text)
@@ -40,7 +40,7 @@ from catalogue.subtitles import read_cues
 
 PACK_FORMAT = 2  # bump when the pack's layout or texts change: every pack is rebuilt
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold: no build time in the bytes
-SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)*$")
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*(?:/[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)*")
 ASSETS = ("session-player.js", "presenter.css")  # Helper B's presenter, the same files the site serves
 STORED = (".mp4", ".jpg", ".pdf")  # compressed already
 
@@ -251,16 +251,18 @@ def plan_pack(settings: Settings, catalogue: Catalogue, target: PackTarget, *, l
 
 def check_name(name: str) -> None:
     """A name inside the zip: relative, plain ASCII slugs, no `..`, so no unzip can write outside its folder."""
-    if not SAFE_NAME.match(name) or ".." in name:
+    if not SAFE_NAME.fullmatch(name) or ".." in name:
         raise PackError(f"unsafe name in the pack: {name!r}")
 
 
 # --- writing -----------------------------------------------------------------------------------------
 
-def write_zip(dest: Path, entries: Iterable[Entry]) -> None:
-    """`entries` as a zip at `dest` (a temporary path): sorted, dated 1980-01-01, mode 0644."""
+def write_zip(dest: Path, entries: Iterable[Entry], stop: threading.Event | None = None) -> None:
+    """`entries` as a zip at `dest` (a temporary path): sorted, dated 1980-01-01, mode 0644. PackStopped as
+    soon as `stop` is set (between entries, and every MB of a large one)."""
     with zipfile.ZipFile(dest, "w") as archive:
         for entry in sorted(entries, key=lambda e: e.name):
+            _unless_stopped(stop)
             check_name(entry.name)
             info = zipfile.ZipInfo(entry.name, date_time=ZIP_DATE)
             info.create_system = 3  # unix, so the mode below is read
@@ -272,14 +274,26 @@ def write_zip(dest: Path, entries: Iterable[Entry]) -> None:
                     out.write(entry.data)
                 else:
                     with open(entry.source, "rb") as handle:
-                        shutil.copyfileobj(handle, out, 1 << 20)
+                        while chunk := handle.read(1 << 20):
+                            _unless_stopped(stop)
+                            out.write(chunk)
 
 
-def pack_entries(plan: PackPlan) -> list[Entry]:
-    """The plan's entries with guide.pdf printed (when it has a PDF engine)."""
+def _unless_stopped(stop: threading.Event | None) -> None:
+    if stop is not None and stop.is_set():
+        raise PackStopped("the pack's build was stopped: nothing of it is kept")
+
+
+def pack_entries(plan: PackPlan, stop: threading.Event | None = None) -> list[Entry]:
+    """The plan's entries with guide.pdf printed (when it has a PDF engine; Chromium stopped with `stop`)."""
     if not plan.pdf_engine:
         return list(plan.entries)
-    return [*plan.entries, Entry("guide.pdf", print_pdf(plan.guide_html, plan.pdf_engine))]
+    return [*plan.entries, Entry("guide.pdf", print_pdf(plan.guide_html, plan.pdf_engine, stop))]
+
+
+def pack_key(plan: PackPlan) -> str:
+    """The name of the plan's pack in a cache: its build key's hash (the PDF's printer included)."""
+    return key_hash(plan.key(chromium_version(plan.pdf_engine) if plan.pdf_engine else ""))[:40]
 
 
 def write_pack(plan: PackPlan, dest: Path, records: BuildRecords | None, *, force: bool = False) -> bool:
@@ -299,9 +313,8 @@ def cached_pack(settings: Settings, plan: PackPlan) -> Path:
     """The pack in the state folder's cache (`.catalogue/packs/<build key>.zip`), made when absent: for the
     site, where requests for the same pack may come at once (each writes its own temporary file, and the
     rename is atomic: a reader never sees half a zip)."""
-    key = plan.key(chromium_version(plan.pdf_engine) if plan.pdf_engine else "")
     folder = settings.state_dir / "packs"
-    path = folder / f"{key_hash(key)[:40]}.zip"
+    path = folder / f"{pack_key(plan)}.zip"
     with _lock_for(path):
         if path.is_file():
             os.utime(path)  # recently used: pruned last
@@ -319,7 +332,7 @@ def cached_pack(settings: Settings, plan: PackPlan) -> Path:
     return path
 
 
-CACHE_SIZE = 40  # packs kept in the site's cache; URL-defined sessions make new ones at will
+CACHE_SIZE = 40  # ready-made packs kept in the site's cache (URL-defined sessions' are kept apart: lessons.cache)
 CACHE_GRACE_S = 600  # a pack younger than this is never pruned: it may be streaming
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +25,10 @@ FIXED_PDF_DATE = b"19800101000000"
 
 class PdfError(CatalogueError):
     """No Chromium to print with, or a print that failed."""
+
+
+class PackStopped(CatalogueError):
+    """A pack's build stopped on request (the site's visitor left): nothing of it is kept."""
 
 
 def find_chromium() -> str | None:
@@ -54,21 +61,51 @@ def normalise_pdf(data: bytes) -> bytes:
     return _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (D:" + FIXED_PDF_DATE, data)
 
 
-def print_pdf(html: bytes, executable: str) -> bytes:
-    """`html` (a page with no outside references) printed to PDF by Chromium at `executable`."""
+def print_pdf(html: bytes, executable: str, stop: threading.Event | None = None) -> bytes:
+    """`html` (a page with no outside references) printed to PDF by Chromium at `executable`; Chromium (and
+    every process it started) is stopped when `stop` is set, with PackStopped."""
     with tempfile.TemporaryDirectory(prefix="catalogue-pdf-") as folder:
         work = Path(folder)
         page, pdf = work / "guide.html", work / "guide.pdf"
         page.write_bytes(html)
         env = {**os.environ, "TZ": "UTC"}  # the date's zone is part of the PDF's bytes
         try:
-            result = subprocess.run(print_args(executable, page, pdf, work / "profile"), capture_output=True,
-                                    text=True, timeout=PRINT_TIMEOUT_S, env=env, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            raise PdfError(f"{executable} did not print the guide within {PRINT_TIMEOUT_S} s") from None
+            process = subprocess.Popen(print_args(executable, page, pdf, work / "profile"), stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True, env=env, stdin=subprocess.DEVNULL,
+                                       start_new_session=True)  # its own group: stopped with its helpers
         except OSError as exc:
             raise PdfError(f"cannot run {executable}: {exc.strerror or exc}") from None
-        if result.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
-            tail = "\n".join(result.stderr.strip().splitlines()[-3:])
-            raise PdfError(f"{executable} could not print the guide to PDF (exit {result.returncode}): {tail}")
+        stderr = _wait(process, executable, stop)
+        if process.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+            tail = "\n".join(stderr.strip().splitlines()[-3:])
+            raise PdfError(f"{executable} could not print the guide to PDF (exit {process.returncode}): {tail}")
         return normalise_pdf(pdf.read_bytes())
+
+
+def _wait(process: subprocess.Popen[str], executable: str, stop: threading.Event | None) -> str:
+    """Chromium's stderr when it ends; PdfError after PRINT_TIMEOUT_S, PackStopped once `stop` is set."""
+    deadline = time.monotonic() + PRINT_TIMEOUT_S
+    while True:
+        try:
+            return process.communicate(timeout=0.2)[1]
+        except subprocess.TimeoutExpired:
+            stopped = stop is not None and stop.is_set()
+            if stopped or time.monotonic() > deadline:
+                _stop_group(process)
+                if stopped:
+                    raise PackStopped("the guide's printing was stopped") from None
+                raise PdfError(f"{executable} did not print the guide within {PRINT_TIMEOUT_S} s") from None
+
+
+def _stop_group(process: subprocess.Popen[str]) -> None:
+    """SIGTERM to the process group, SIGKILL to what is left after 5 s."""
+    for sig, grace in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.communicate(timeout=grace)
+            break
+        except subprocess.TimeoutExpired:
+            continue

@@ -40,7 +40,8 @@ MAX_QUESTION_CHARS = 500
 MAX_TITLE_CHARS = 200
 MAX_DESCRIPTION_CHARS = 1000
 MAX_MINUTES = 180
-_SECONDS = re.compile(r"^(?:\d{1,6})(?:\.\d{1,3})?$")
+_SECONDS = re.compile(r"[0-9]{1,6}(?:\.[0-9]{1,3})?")  # fullmatch; ASCII digits (float() takes others too)
+_MINUTES = re.compile(r"[0-9]{1,4}")  # "²".isdigit() is true, and int("²") fails
 _SAFE = ",:!/"  # left as they are in the query: legal there, and easier to read ("?" is not: see _values)
 
 
@@ -255,7 +256,7 @@ def _parse_clip_step(rest: str, number: int, clips: Mapping[str, Clip]) -> ClipS
     if not tilde:
         return ClipStep(clip.id)
     start_text, dash, end_text = times.partition("-")
-    if not dash or not all(_SECONDS.match(t) for t in (start_text, end_text) if t):
+    if not dash or not all(_SECONDS.fullmatch(t) for t in (start_text, end_text) if t):
         raise SessionError(f"ongeldige tijden {times[:40]!r}: schrijf ~begin-einde in seconden, bv. ~10-75",
                            f"invalid times {times[:40]!r}: write ~start-end in seconds, e.g. ~10-75", number)
     start = round(float(start_text) * 1000) if start_text else None
@@ -274,7 +275,7 @@ def _parse_discussion_step(rest: str, number: int) -> DiscussionStep:
     minutes_text, _, text = rest.partition(".")
     minutes = None
     if minutes_text:
-        if not minutes_text.isdigit() or not 1 <= int(minutes_text) <= MAX_MINUTES:
+        if not _MINUTES.fullmatch(minutes_text) or not 1 <= int(minutes_text) <= MAX_MINUTES:
             raise SessionError(f"de minuten moeten een geheel getal van 1 tot {MAX_MINUTES} zijn, "
                                f"niet {minutes_text[:10]!r}",
                                f"minutes must be a whole number from 1 to {MAX_MINUTES}, not {minutes_text[:10]!r}",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from whoosh.analysis import Filter, RegexTokenizer, Token
 from whoosh.lang import stemmer_for_language
+from whoosh.lang.stopwords import stoplists
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12
@@ -155,6 +156,39 @@ class Synonyms:
 
     def of(self, stemmed: str) -> frozenset[str]:
         return self.groups.get(stemmed, frozenset())
+
+
+# --- stop words ----------------------------------------------------------------------------
+
+DEFAULT_STOPWORDS = """\
+# Stop words for search: words a query need not match (one or more a line). A query's other words
+# must match; these may, and a clip saying the query's words in a row ranks higher. This file
+# replaces the default list: the Snowball project's Dutch stop list (snowballstem.org).
+""" + "\n".join(" ".join(sorted(stoplists["nl"])[n:n + 12]) for n in range(0, len(stoplists["nl"]), 12)) + "\n"
+
+
+@dataclass(frozen=True)
+class StopWords:
+    """Folded words a query need not match."""
+
+    words: frozenset[str] = frozenset()
+
+    @classmethod
+    def parse(cls, text: str) -> StopWords:
+        return cls(frozenset(fold(w) for line in text.splitlines() for w in words(line.split("#", 1)[0])))
+
+    @classmethod
+    def load(cls, path: Path) -> StopWords:
+        """The editors' file when it exists (and can be read), else the default list."""
+        try:
+            return cls.parse(path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return cls.parse(DEFAULT_STOPWORDS)
+
+    def content(self, query_words: Iterable[str]) -> list[str]:
+        """The words that must match: those that are not stop words; all of them when every one is."""
+        found = list(query_words)
+        return [w for w in found if fold(w) not in self.words] or found
 
 
 # --- compounds -----------------------------------------------------------------------------

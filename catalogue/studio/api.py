@@ -22,6 +22,12 @@ from catalogue.studio.state import StudioState, version
 from catalogue.transcribe import words_path
 
 JSON = dict[str, Any]
+# what a change may hold: a caption review sends every edit of a 3-hour film at once (~3,000 cues) in far less
+MAX_BODY_BYTES = 4_000_000
+MAX_DEPTH = 8  # a change is an object of lists of objects: 3 levels; JSON 200,000 deep is refused, not recursed
+MAX_CHARS = {"id": 100, "title": 200, "description": 5_000, "themes": 100, "speakers": 100}  # per text
+MAX_ITEMS = 50  # themes, speakers or new themes of one clip
+TOO_DEEP = f"de aanvraag is te diep genest (meer dan {MAX_DEPTH} niveaus)"
 CHANGED = ("De cut list is intussen gewijzigd (in een ander venster of programma): je wijziging is niet "
            "opgeslagen. Herlaad om de nieuwe versie te zien.")
 
@@ -59,9 +65,9 @@ def api_search(request: Request) -> Response:
     state = _state(request)
     found = state.film_cues(state.cutlist(request.query_params.get("film", ""))).search(
         request.query_params.get("q", ""))
-    return JSONResponse({"query": found.query, "suggestion": found.suggestion,
-                         "hits": [{"index": h.index, "start_ms": h.start_ms, "end_ms": h.end_ms, "html": h.html}
-                                  for h in found.hits]})
+    return JSONResponse({"query": found.query, "suggestion": found.suggestion, "missing": list(found.missing),
+                         "hits": [{"index": h.index, "start_ms": h.start_ms, "end_ms": h.end_ms, "html": h.html,
+                                   "related": h.related} for h in found.hits]})
 
 
 def video(request: Request) -> Response:
@@ -302,12 +308,19 @@ def clip_of(data: object) -> Clip:
         if not isinstance(value, str) or (required and not value.strip()):
             errors.append((key, "vul dit in" if required else "moet tekst zijn"))
             return ""
+        if len(value) > MAX_CHARS[key]:
+            errors.append((key, f"is te lang ({len(value)} tekens; hoogstens {MAX_CHARS[key]})"))
+            return ""
         return value.strip() if key == "id" else value
 
     def strings(key: str) -> tuple[str, ...]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             errors.append((key, "moet een lijst van teksten zijn"))
+            return ()
+        if len(value) > MAX_ITEMS or any(len(v) > MAX_CHARS[key] for v in value):
+            errors.append((key, f"te veel of te lange teksten (hoogstens {MAX_ITEMS}, elk hoogstens "
+                                f"{MAX_CHARS[key]} tekens)"))
             return ()
         return tuple(v.strip() for v in value if v.strip())
 
@@ -334,6 +347,10 @@ def themes_of(body: JSON) -> list[Theme]:
     if not isinstance(raw, list) or not all(isinstance(t, dict) and isinstance(t.get("id"), str)
                                             and isinstance(t.get("title"), str) for t in raw):
         raise InputError([("new_themes", "moet een lijst van {id, title} zijn")])
+    if len(raw) > MAX_ITEMS or any(len(t["id"]) > MAX_CHARS["id"] or len(t["title"]) > MAX_CHARS["title"]
+                                   for t in raw):
+        raise InputError([("new_themes", f"te veel of te lange thema's (hoogstens {MAX_ITEMS}; een id hoogstens "
+                                         f"{MAX_CHARS['id']} tekens, een titel {MAX_CHARS['title']})")])
     return [Theme(id=t["id"].strip(), title=t["title"].strip()) for t in raw]
 
 
@@ -349,13 +366,48 @@ def _optional_text(body: JSON, key: str) -> str | None:
 
 
 async def _body(request: Request) -> JSON:
+    """The change's JSON object: at most MAX_BODY_BYTES, MAX_DEPTH deep, every text writable as UTF-8
+    (JSON can spell a lone surrogate, "\\ud800", that no file can hold); InputError (422) otherwise."""
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > MAX_BODY_BYTES:
+            raise InputError([("", f"de aanvraag is te groot (meer dan {MAX_BODY_BYTES // 1_000_000} MB)")])
     try:
-        body = await request.json()
+        body = json.loads(data)
+    except RecursionError:  # json's own limit (about 1,000 levels): far past ours
+        raise InputError([("", TOO_DEEP)]) from None
     except ValueError:
         body = None
     if not isinstance(body, dict):
         raise InputError([("", "de aanvraag is geen JSON-object")])
+    _check_texts(body)
     return body
+
+
+def _check_texts(value: object) -> None:
+    """Refuse JSON deeper than MAX_DEPTH, or with a text that cannot be written (walked without recursion)."""
+    todo: list[tuple[object, int, str]] = [(value, 1, "")]
+    while todo:
+        item, depth, field = todo.pop()
+        if depth > MAX_DEPTH:
+            raise InputError([("", TOO_DEEP)])
+        if isinstance(item, dict):
+            todo.extend((v, depth + 1, str(k) if _writable(str(k)) else field) for k, v in item.items())
+            todo.extend((k, depth, field) for k in item)
+        elif isinstance(item, list):
+            todo.extend((v, depth + 1, field) for v in item)
+        elif isinstance(item, str) and not _writable(item):
+            raise InputError([(field, "bevat een teken dat niet bewaard kan worden (een losse surrogaat): "
+                                      "typ of plak de tekst opnieuw")])
+
+
+def _writable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _state(request: Request) -> StudioState:

@@ -21,13 +21,15 @@ from catalogue.studio import api, media_api
 from catalogue.studio.build import BuildRunner
 from catalogue.studio.dutch import dutch
 from catalogue.studio.overview import Overview
-from catalogue.studio.security import TokenGuard, security_headers
+from catalogue.studio.security import DEFAULT_PORT, TokenGuard, security_headers
 from catalogue.studio.state import FilmNotFoundError, StudioState, version
 from catalogue.web import SecurityHeaders
 
 
-def create_studio_app(settings: Settings, token: str, cutlists: list[Path] | None = None) -> Starlette:
-    """The studio over `cutlists` (None: every cut list of the root); only `token` opens it."""
+def create_studio_app(settings: Settings, token: str, cutlists: list[Path] | None = None, *,
+                      port: int = DEFAULT_PORT) -> Starlette:
+    """The studio over `cutlists` (None: every cut list of the root); only `token` opens it. `port`, where it
+    listens, names its cookie."""
     app = Starlette(
         routes=[
             Route("/", api.page, name="page"),
@@ -51,7 +53,7 @@ def create_studio_app(settings: Settings, token: str, cutlists: list[Path] | Non
             Mount("/static", StaticFiles(directory=settings.templates_dir / "static"), name="static"),
         ],
         # the guard inside the headers: a refusal gets them too
-        middleware=[Middleware(SecurityHeaders, headers_for=security_headers), Middleware(TokenGuard, token=token)],
+        middleware=[Middleware(SecurityHeaders, headers_for=security_headers), Middleware(TokenGuard, token=token, port=port)],
         exception_handlers={HTTPException: http_error, CatalogueError: catalogue_error, Exception: server_error},
     )
     app.state.settings = settings
@@ -59,7 +61,7 @@ def create_studio_app(settings: Settings, token: str, cutlists: list[Path] | Non
     app.state.templates = Jinja2Templates(directory=str(settings.templates_dir))
     app.state.studio = StudioState(settings, cutlists)
     app.state.overview = Overview(settings.state_dir / "studio", app.state.studio.probe)
-    app.state.build = BuildRunner()
+    app.state.build = BuildRunner(settings.state_dir / "studio" / "build.lock")
     return app
 
 

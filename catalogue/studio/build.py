@@ -1,12 +1,18 @@
 """The studio's build button: `catalogue cut` then `catalogue index`, as the editor would type them, in
-child processes (a crash or a stuck ffmpeg there never takes the studio down), one build at a time.
-Every line they print becomes an event the page follows (Server-Sent Events); the last few hundred
-are kept for a page that subscribes late."""
+child processes (a crash or a stuck ffmpeg there never takes the studio down), one build at a time, also
+across studios on one catalogue (a lock file). Every line they print becomes an event the page follows
+(Server-Sent Events); the last few hundred are kept for a page that subscribes late.
+
+The children run in the catalogue root, but import nothing from it: Python's `-P` leaves the working
+folder off the module path (a `click.py` there is not run), and the folder catalogue itself was imported
+from is named instead."""
 
 from __future__ import annotations
 
 import atexit
+import fcntl
 import json
+import os
 import re
 import signal
 import subprocess
@@ -17,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import catalogue
 from catalogue.errors import CatalogueError
 
 KEPT_EVENTS = 500
@@ -26,10 +33,11 @@ SUMMARY_LINE = re.compile(r"^\s+(?P<name>[^:\s][^:]*): (?P<message>.+)$")  # cut
 
 
 class BuildRunningError(CatalogueError):
-    """A build was asked for while one is running."""
+    """A build was asked for while one is running (in this studio, or in another on the same root)."""
 
-    def __init__(self) -> None:
-        super().__init__("Er loopt al een build; wacht tot die klaar is.")
+    def __init__(self, elsewhere: bool = False) -> None:
+        where = " in een andere studio op deze catalogus" if elsewhere else ""
+        super().__init__(f"Er loopt al een build{where}; wacht tot die klaar is.")
 
 
 @dataclass(frozen=True)
@@ -48,8 +56,23 @@ class Event:
 def build_commands(root: Path, cutlists: Sequence[Path]) -> list[tuple[str, list[str]]]:
     """The commands of one build: cut the studio's cut lists, then index the whole catalogue (the public
     site searches every cut list, not only the studio's)."""
-    base = [sys.executable, "-m", "catalogue", "--root", str(root)]
+    base = [sys.executable, "-P", "-m", "catalogue", "--root", str(root)]
     return [("cut", [*base, "cut", *map(str, cutlists)]), ("index", [*base, "index"])]
+
+
+def child_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a build's command: this one, with the folder `catalogue` was imported from
+    first on PYTHONPATH (with `-P` the child no longer finds it in its working folder)."""
+    environ = dict(os.environ if environ is None else environ)
+    home = str(Path(catalogue.__file__).resolve().parent.parent)
+    environ["PYTHONPATH"] = os.pathsep.join(filter(None, [home, environ.get("PYTHONPATH")]))
+    return environ
+
+
+def shown_command(argv: Sequence[str]) -> str:
+    """`$ catalogue cut …`, as the editor would type it (without the interpreter and the root)."""
+    words = list(argv[argv.index("--root") + 2:]) if "--root" in argv else list(argv)
+    return f"$ catalogue {' '.join(words)}".rstrip()
 
 
 def plan_line_event(line: str) -> tuple[str, dict[str, object]]:
@@ -63,7 +86,9 @@ def plan_line_event(line: str) -> tuple[str, dict[str, object]]:
 class BuildRunner:
     """Runs one build at a time in a thread; keeps its events for whoever follows it."""
 
-    def __init__(self) -> None:
+    def __init__(self, lock_path: Path | None = None) -> None:
+        self.lock_path = lock_path  # held while a build runs: one build per catalogue root, across processes
+        self._held: int | None = None
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._events: deque[Event] = deque(maxlen=KEPT_EVENTS)
@@ -84,6 +109,7 @@ class BuildRunner:
         with self._lock:
             if not self.finished:
                 raise BuildRunningError()
+            self._held = self._take_lock()
             self.finished = False
             self._cancelled = False
             self.run_number += 1
@@ -93,6 +119,24 @@ class BuildRunner:
                                             name="studio-build")
             self._thread.start()
         return first
+
+    def _take_lock(self) -> int | None:
+        """The root's build lock, held (an open descriptor), or BuildRunningError when another has it."""
+        if self.lock_path is None:
+            return None
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(handle)
+            raise BuildRunningError(elsewhere=True) from None
+        return handle
+
+    def _release_lock(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            os.close(held)  # closing the descriptor drops the lock
 
     def events_after(self, last_id: int) -> tuple[list[Event], bool]:
         """The kept events after `last_id`, and whether the build has finished."""
@@ -122,6 +166,8 @@ class BuildRunner:
             thread.join(timeout_s)
 
     def _emit(self, kind: str, data: dict[str, object], *, finish: bool = False) -> None:
+        if finish:
+            self._release_lock()  # before anyone hears it finished: a build started then must get the lock
         with self._changed:
             self._events.append(Event(self._next_id, kind, data))
             self._next_id += 1
@@ -136,7 +182,7 @@ class BuildRunner:
             for step, argv in commands:
                 if self._cancelled:
                     break
-                self._emit("step", {"step": step, "line": f"$ catalogue {' '.join(argv[5:])}".rstrip()})
+                self._emit("step", {"step": step, "line": shown_command(argv)})
                 code, last = self._run_one(argv, cwd, failures)
                 if last:
                     summary.append(last)
@@ -157,7 +203,7 @@ class BuildRunner:
 
     def _run_one(self, argv: list[str], cwd: Path, failures: list[dict[str, object]]) -> tuple[int, str]:
         """One command, its stdout and stderr merged line by line into events; (exit code, last line)."""
-        proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        proc = subprocess.Popen(argv, cwd=cwd, env=child_environment(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
                                 bufsize=1)
         last = ""

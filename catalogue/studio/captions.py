@@ -18,6 +18,8 @@ JSON = dict[str, Any]
 CHANGED = ("Het ondertitelbestand is intussen gewijzigd (in een ander venster of programma): je wijziging is "
            "niet opgeslagen. Herlaad om de nieuwe versie te zien.")
 _FIELDS = {"start_ms": int, "end_ms": int, "text": str, "identifier": str, "settings": str}
+MAX_OPS = 10_000  # a whole review of a 3-hour film (~3,000 cues) is well within
+MAX_CUE_CHARS = 2_000  # a cue's text (a readable one has at most 84), identifier or settings
 
 
 class CaptionsError(CatalogueError):
@@ -102,9 +104,21 @@ def save_edits(state: StudioState, path: Path, wanted: str, ops: object) -> VttD
 
 
 def apply_ops(doc: VttDocument, ops: object) -> VttDocument:
-    """`ops` applied in order; each index is a cue's index in the document as the ops before left it."""
+    """`ops` applied in order; each index is a cue's index in the document as the ops before left it.
+    The result is read back once, not after each op; only when that finds something wrong are the ops
+    applied again one by one, to name the op at fault."""
     if not isinstance(ops, list):
         raise CaptionsError(422, {"errors": [{"index": -1, "message": "ops moet een lijst zijn"}]})
+    if len(ops) > MAX_OPS:
+        raise CaptionsError(422, {"errors": [{"index": -1, "message": f"te veel bewerkingen tegelijk ({len(ops)}; "
+                                                                      f"hoogstens {MAX_OPS}): sla tussendoor op"}]})
+    try:
+        return _apply_each(doc.deferred(), ops).verified()
+    except VttEditError:
+        return _apply_each(doc, ops)
+
+
+def _apply_each(doc: VttDocument, ops: list[object]) -> VttDocument:
     for number, op in enumerate(ops):
         try:
             doc = apply_op(doc, op)
@@ -132,8 +146,8 @@ def apply_op(doc: VttDocument, op: object) -> VttDocument:
         before, after = op.get("text_before"), op.get("text_after")
         if isinstance(at_ms, bool) or not isinstance(at_ms, int):
             raise VttEditError(index, "at_ms moet een tijd in milliseconden zijn")
-        if not all(text is None or isinstance(text, str) for text in (before, after)):
-            raise VttEditError(index, "text_before en text_after zijn tekst")
+        if not all(text is None or (isinstance(text, str) and len(text) <= MAX_CUE_CHARS) for text in (before, after)):
+            raise VttEditError(index, f"text_before en text_after zijn tekst (elk hoogstens {MAX_CUE_CHARS} tekens)")
         return doc.split(index, at_ms, text_before=before, text_after=after)
     if kind == "merge":
         return doc.merge_with_next(index)
@@ -151,5 +165,7 @@ def _fields(index: int, op: JSON, required: tuple[str, ...]) -> JSON:
         value = op[name]
         if isinstance(value, bool) or not isinstance(value, kind):
             raise VttEditError(index, f"{name} moet {'een geheel getal (ms)' if kind is int else 'tekst'} zijn")
+        if isinstance(value, str) and len(value) > MAX_CUE_CHARS:
+            raise VttEditError(index, f"{name} is te lang ({len(value)} tekens; hoogstens {MAX_CUE_CHARS})")
         fields[name] = value
     return fields

@@ -66,7 +66,7 @@ async def build_events(request: Request) -> Response:
     build ("done" or "failed"). No build yet: one "idle" event."""
     runner = _runner(request)
     wanted = request.headers.get("last-event-id") or request.query_params.get("after") or "0"
-    last_id = int(wanted) if wanted.isdigit() else 0
+    last_id = int(wanted) if wanted.isascii() and wanted.isdigit() else 0
     return StreamingResponse(_follow(runner, last_id), media_type="text/event-stream",
                              headers={"x-accel-buffering": "no"})
 

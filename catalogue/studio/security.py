@@ -1,5 +1,8 @@
 """Who may use the studio: whoever has the token `catalogue studio` printed. The token in the URL
-becomes a cookie; changes also need the CSRF token the page was given and a same-origin Origin."""
+becomes a cookie; changes also need the CSRF token the page was given and a same-origin Origin.
+
+Browsers send a cookie of 127.0.0.1 to every port there, so the cookie is named for the studio's port (a
+second studio, on another port, keeps its own) and holds a value derived from the token, never the token."""
 
 from __future__ import annotations
 
@@ -8,11 +11,12 @@ import hmac
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.datastructures import Headers
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-COOKIE = "catalogue_studio"
+COOKIE_PREFIX = "catalogue_studio_"
+DEFAULT_PORT = 8001  # `catalogue studio --port`'s default
 CHANGES = {"POST", "PUT", "PATCH", "DELETE"}
 REFUSED = "Geen toegang: open de studio met de link die `catalogue studio` toonde."
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
@@ -22,6 +26,17 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 def csrf_token(token: str) -> str:
     """The CSRF token for a studio run: HMAC-SHA256 of "csrf" keyed by the access token, in hex."""
     return hmac.new(token.encode(), b"csrf", hashlib.sha256).hexdigest()
+
+
+def cookie_name(port: int) -> str:
+    """The cookie of the studio on `port`: `catalogue_studio_8001`."""
+    return f"{COOKIE_PREFIX}{port}"
+
+
+def session_value(token: str) -> str:
+    """What the cookie holds: HMAC-SHA256 of "session" keyed by the access token, in hex (a server that
+    receives it cannot make the link, nor the CSRF token, from it)."""
+    return hmac.new(token.encode(), b"session", hashlib.sha256).hexdigest()
 
 
 def security_headers(path: str) -> dict[str, str]:
@@ -34,17 +49,28 @@ def security_headers(path: str) -> dict[str, str]:
 
 
 class TokenGuard:
-    """Refuses every request without the token (403), and every change without CSRF token and Origin."""
+    """Refuses every request without the token (403), and every change without CSRF token and Origin.
+    A WebSocket without the studio's cookie is closed unheard; lifespan messages pass."""
 
-    def __init__(self, app: ASGIApp, token: str) -> None:
+    def __init__(self, app: ASGIApp, token: str, port: int = DEFAULT_PORT) -> None:
         self.app = app
         self.token = token
         self.csrf = csrf_token(token)
+        self.cookie = cookie_name(port)
+        self.session = session_value(token)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "lifespan":
             await self.app(scope, receive, send)
             return
+        if scope["type"] == "websocket":
+            if _same(HTTPConnection(scope).cookies.get(self.cookie, ""), self.session):
+                await self.app(scope, receive, send)
+            else:
+                await send({"type": "websocket.close", "code": 1008})
+            return
+        if scope["type"] != "http":
+            raise RuntimeError(f"the studio does not serve {scope['type']!r} connections")
         response = self.refusal(Request(scope))
         if response is None:
             await self.app(scope, receive, send)
@@ -56,7 +82,7 @@ class TokenGuard:
         given = request.query_params.get("token")
         if given is not None:
             return self._welcome(request) if _same(given, self.token) else _refused()
-        if not _same(request.cookies.get(COOKIE, ""), self.token):
+        if not _same(request.cookies.get(self.cookie, ""), self.session):
             return _refused()
         if request.method in CHANGES and not self.same_origin_change(request.headers, request.url.scheme):
             return JSONResponse({"error": "Geweigerd: deze wijziging kwam niet van de studio zelf "
@@ -74,7 +100,7 @@ class TokenGuard:
         query = urlencode([(k, v) for k, v in parse_qsl(request.url.query, keep_blank_values=True) if k != "token"])
         path = "/" + request.url.path.lstrip("/")  # never "//host": that would leave the studio
         response = RedirectResponse(path + (f"?{query}" if query else ""), status_code=303)
-        response.set_cookie(COOKIE, self.token, httponly=True, samesite="strict", path="/")
+        response.set_cookie(self.cookie, self.session, httponly=True, samesite="strict", path="/")
         return response
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalogue.search import Synonyms
-from catalogue.search import FilmCues
+from catalogue.search import FilmCues, film_cues
 from catalogue.cutlist import Report, check_cutlists
 from catalogue.errors import CatalogueError, Problem
 from catalogue.model import Cue, CutList, MediaInfo
@@ -92,7 +92,7 @@ class StudioState:
             cached = self._cues.get(film.id)
         if cached is not None and cached[0] == key:
             return cached[1]
-        cues = FilmCues(self.cues(cutlist), Synonyms.load(self.settings.root / "synonyms.txt"))
+        cues = film_cues(self.cues(cutlist), self.settings)
         with self._lock:
             self._cues[film.id] = (key, cues)
         return cues
@@ -109,12 +109,14 @@ class StudioState:
         return info
 
     def check_candidate(self, cutlist: Path, data: bytes, where: Sequence[str]) -> Checked:
-        """`check` over every cut list, with `data` in place of `cutlist`: written to a hidden file
+        """`check` over every cut list, with `data` in place of `cutlist`: written to a new hidden file
         beside it (relative paths resolve the same; its name does not end in .toml, so nothing
         takes it for a cut list), checked, removed."""
-        candidate = cutlist.with_name(f".{cutlist.name}.studio-{os.getpid()}-{threading.get_ident()}")
+        handle, name = tempfile.mkstemp(prefix=f".{cutlist.name}.studio-{os.getpid()}-", dir=cutlist.parent)
+        candidate = Path(name)  # made exclusively, under a name no one can guess: never through a planted link
         try:
-            candidate.write_bytes(data)
+            with open(handle, "wb") as out:
+                out.write(data)
             paths = [candidate if p == cutlist else p for p in self.check_paths()]
             report = check_cutlists(paths, self.probe)
         finally:

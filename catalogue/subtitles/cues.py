@@ -28,13 +28,14 @@ MAX_LINES = 2
 MIN_CUE_MS = 800
 MAX_CUE_MS = 7000
 
-_HEADER = re.compile(r"^WEBVTT(?:[ \t].*)?$")
-_SRT_TIMING = re.compile(r"^\s*\d+:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->\s*\d+:\d{1,2}:\d{1,2}[,.]\d{1,3}")
+_HEADER = re.compile(r"WEBVTT(?:[ \t].*)?")  # fullmatch, as the patterns below that end
+_SRT_TIMING = re.compile(r"\s*\d+:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->\s*\d+:\d{1,2}:\d{1,2}[,.]\d{1,3}", re.ASCII)
 _ENTITY = re.compile(r"&(?!(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)")
 _TOKEN = re.compile(r"(<[^>\n]*>?)")
 _VTT_TAGS = {"c", "i", "b", "u", "ruby", "rt", "v", "lang"}
 _SRT_TAGS = {"i", "b", "u"}
-_TIMESTAMP_TAG = re.compile(r"^<\d")
+_TIMESTAMP_TAG = re.compile(r"<[0-9]")
+_CUE_NUMBER = re.compile(r"[0-9]+")  # an SRT cue's; "²".isdigit() is true
 
 
 @dataclass(frozen=True)
@@ -95,12 +96,12 @@ def _blocks(text: str) -> list[_Block]:
     return blocks
 
 
-_VTT_STAMP = r"(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}"
-_VTT_TIMING = re.compile(rf"^({_VTT_STAMP})[ \t]+-->[ \t]+({_VTT_STAMP})(?:[ \t]+(.*))?$")
-_BAD_ARROW = re.compile(r"^\s*[\d:.,]+\s*(?:-{1,3}|[–—=])+>?\s*[\d:.,]+")
-_SETTING = re.compile(r"^(?:vertical:(?:rl|lr)|line:-?\d+(?:\.\d+)?%?(?:,(?:start|center|end))?"
+_VTT_STAMP = r"(?:[0-9]{2,}:)?[0-5][0-9]:[0-5][0-9]\.[0-9]{3}"  # ASCII digits only
+_VTT_TIMING = re.compile(rf"({_VTT_STAMP})[ \t]+-->[ \t]+({_VTT_STAMP})(?:[ \t]+(.*))?")
+_BAD_ARROW = re.compile(r"\s*[\d:.,]+\s*(?:-{1,3}|[–—=])+>?\s*[\d:.,]+")
+_SETTING = re.compile(r"(?:vertical:(?:rl|lr)|line:-?\d+(?:\.\d+)?%?(?:,(?:start|center|end))?"
                       r"|position:\d+(?:\.\d+)?%(?:,(?:line-left|center|line-right))?"
-                      r"|size:\d+(?:\.\d+)?%|align:(?:start|center|end|left|right)|region:\S+)$")
+                      r"|size:\d+(?:\.\d+)?%|align:(?:start|center|end|left|right)|region:\S+)", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def _raw_cue(block: _Block, path: Path) -> _RawCue | None:
                                       line=block.line + offset)
         raise TranscriptError(path, "text without a timing line: expected 'hh:mm:ss.mmm --> hh:mm:ss.mmm' "
                               "(a cue whose timing is missing?)", line=block.line)
-    match = _VTT_TIMING.match(block.lines[at].strip())
+    match = _VTT_TIMING.fullmatch(block.lines[at].strip())
     if not match:
         raise TranscriptError(path, f"malformed cue timing {block.lines[at].strip()!r}: expected "
                               "'hh:mm:ss.mmm --> hh:mm:ss.mmm' (two digits for minutes and seconds, "
@@ -152,11 +153,11 @@ def _raw_cue(block: _Block, path: Path) -> _RawCue | None:
     # cue settings only place the text; like a browser, keep the valid ones and ignore the rest
     kept = [s.replace("align:middle", "align:center") for s in (match[3] or "").split()]
     return _RawCue(line=block.line + at, identifier=first if at else "", timing=f"{match[1]} --> {match[2]}",
-                   settings=" ".join(s for s in kept if _SETTING.match(s)), text_lines=block.lines[at + 1:])
+                   settings=" ".join(s for s in kept if _SETTING.fullmatch(s)), text_lines=block.lines[at + 1:])
 
 
 def _parse_vtt(text: str, path: Path) -> list[Cue]:
-    if not _HEADER.match(text.split("\n", 1)[0]):
+    if not _HEADER.fullmatch(text.split("\n", 1)[0]):
         raise TranscriptError(path, "not a WebVTT file: the first line must be 'WEBVTT'", line=1)
     blocks = _split_at_timings(_blocks(text))
     if blocks and blocks[0].line == 1:
@@ -194,7 +195,7 @@ def _parse_srt(text: str, path: Path) -> list[Cue]:
             if not timing_blocks:
                 raise TranscriptError(path, "not an SRT cue: expected a number and a timing line "
                                       "'hh:mm:ss,mmm --> hh:mm:ss,mmm'", line=block.line)
-            if block.lines[0].strip().isdigit():
+            if _CUE_NUMBER.fullmatch(block.lines[0].strip()):
                 raise TranscriptError(path, "a cue number without a timing line: expected "
                                       "'hh:mm:ss,mmm --> hh:mm:ss,mmm' after it", line=block.line)
             # SRT text may hold a blank line: what follows still belongs to the cue
@@ -203,7 +204,7 @@ def _parse_srt(text: str, path: Path) -> list[Cue]:
         if not _SRT_TIMING.match(block.lines[timing_at]):
             raise TranscriptError(path, "malformed cue timing: expected 'hh:mm:ss,mmm --> hh:mm:ss,mmm'",
                                   line=block.line + timing_at)
-        if timing_at == 1 and not block.lines[0].strip().isdigit():
+        if timing_at == 1 and not _CUE_NUMBER.fullmatch(block.lines[0].strip()):
             raise TranscriptError(path, "malformed cue: the line before the timing must be the cue number",
                                   line=block.line)
         if len(block.lines) > timing_at + 1:  # a cue without text shows nothing
@@ -265,8 +266,8 @@ def normalize_markup(raw: str, allowed_tags: set[str]) -> str:
 
 
 def escape_text(text: str) -> str:
-    """Escape plain text for a WebVTT cue (entities that are already there stay)."""
-    return _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    """Escape plain text for a WebVTT cue (entities that are already there stay; CR LF and CR become LF)."""
+    return "\n".join(text_lines(_ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")))
 
 
 def clip_cues(cues: Iterable[Cue], start_ms: int, end_ms: int, shift_ms: int | None = None) -> list[Cue]:
@@ -283,20 +284,30 @@ def clip_cues(cues: Iterable[Cue], start_ms: int, end_ms: int, shift_ms: int | N
 def format_vtt(cues: Iterable[Cue], *, header: str = "", note: str = "") -> str:
     """A WebVTT document, with `note` as a NOTE block before the cues. Cue text is written as
     stored (normalized markup); a blank line or `-->` inside it, which would end or break the
-    cue, is neutralized."""
-    parts = ["WEBVTT" + (f" {header}" if header else ""), ""]
-    note_lines = [line for line in note.replace("-->", "->").split("\n") if line.strip()]
+    cue, is neutralized, and so is a line break of any kind (CR LF, CR: WebVTT ends a line at each)."""
+    parts = ["WEBVTT" + (f" {one_line(header)}" if header else ""), ""]
+    note_lines = [line for line in text_lines(note.replace("-->", "->")) if line.strip()]
     if note_lines:
         parts += ["NOTE", *note_lines, ""]
     for cue in cues:
         if cue.identifier and "-->" not in cue.identifier:
-            parts.append(cue.identifier.replace("\n", " "))
+            parts.append(one_line(cue.identifier))
         timing = f"{format_timecode(cue.start_ms)} --> {format_timecode(cue.end_ms)}"
-        parts.append(f"{timing} {cue.settings}".rstrip())
-        lines = [line for line in cue.text.replace("-->", "--&gt;").split("\n") if line.strip()]
+        parts.append(f"{timing} {one_line(cue.settings)}".rstrip())
+        lines = [line for line in text_lines(cue.text.replace("-->", "--&gt;")) if line.strip()]
         parts.extend(lines)
         parts.append("")
     return "\n".join(parts)
+
+
+def text_lines(text: str) -> list[str]:
+    """`text` cut into lines where WebVTT (and this module's reader) would: at LF, CR LF and CR."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def one_line(text: str) -> str:
+    """`text` with every line break a space (an identifier, a header, cue settings)."""
+    return " ".join(text_lines(text))
 
 
 def lint_cues(cues: Sequence[Cue]) -> list[tuple[Cue, str]]:

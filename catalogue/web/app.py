@@ -30,6 +30,7 @@ from catalogue.subtitles import language_name
 from catalogue.web import oembed, routes, session_pages
 from catalogue.web.accessibility import routes as accessibility_routes
 from catalogue.web.gate import ConsentGate
+from catalogue.web.hosts import HostGuard
 from catalogue.web.packs import routes as pack_routes
 from catalogue.web.presenter import routes as presenter_routes
 from catalogue.web.delivery import IMMUTABLE, SHORT, Delivery, media_origin
@@ -148,7 +149,9 @@ def app_from_environment() -> Starlette:
     """The app for `$CATALOGUE_ROOT`, as `catalogue serve` runs it (in each worker): uvicorn
     has set up its logging by then."""
     logging.getLogger("uvicorn.error").addFilter(_not_a_stop)
-    return create_app(Settings.from_env())
+    app = create_app(Settings.from_env())
+    app.state.search_index.warm()  # the index and the sentence encoder load now, not in a visitor's request
+    return app
 
 
 def _not_a_stop(record: logging.LogRecord) -> bool:
@@ -193,6 +196,7 @@ def create_app(settings: Settings) -> Starlette:
         ],
         middleware=[Middleware(SecurityHeaders, headers_for=partial(security_headers,
                                                                     media_origin=media_origin(settings.media_url))),
+                    Middleware(HostGuard, configured=settings.base_url),
                     Middleware(ConsentGate)],
         exception_handlers={404: not_found, 405: not_allowed, 500: server_error},
     )

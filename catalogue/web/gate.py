@@ -17,12 +17,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 # the clip's own URLs: its page and what hangs under it, its embed, its API record
-_PAGE = re.compile(rf"^/(?:clips|embed|api/clips)/({_SLUG})(?:/.*)?$")
+_PAGE = re.compile(rf"/(?:clips|embed|api/clips)/({_SLUG})(?:/.*)?", re.S)
 # its files: /media/clips/<id>.mp4, .jpg, .ad.mp4, a folder <id>/ (a streaming ladder), VTTs …
-_FILE = re.compile(rf"^/(?:media|transcripts|media/hls)/clips/({_SLUG})(?:[./].*)?$")  # media/hls: its ladder
-_EMBED = re.compile(rf"^/embed/({_SLUG})/?$")
-_DOWNLOAD = re.compile(rf"^/clips/({_SLUG})/transcript\.txt$")
-_FILM_FILE = re.compile(rf"^/(?:media|transcripts|media/hls)/films/({_SLUG})[./]")
+_FILE = re.compile(rf"/(?:media|transcripts|media/hls)/clips/({_SLUG})(?:[./].*)?", re.S)  # media/hls: its ladder
+_EMBED = re.compile(rf"/embed/({_SLUG})/?")
+_DOWNLOAD = re.compile(rf"/clips/({_SLUG})/transcript\.txt")
+_FILM_FILE = re.compile(rf"/(?:media|transcripts|media/hls)/films/({_SLUG})[./].*", re.S)
 GONE_TEXT = "Deze clip is verwijderd op vraag van een deelnemer."
 
 
@@ -33,7 +33,7 @@ def clip_of(path: str, query: str) -> str | None:
         parts = urlsplit(asked)
         return clip_of(parts.path, parts.query) if parts.path != "/oembed" else None
     for pattern in (_PAGE, _FILE):
-        if found := pattern.match(path):
+        if found := pattern.fullmatch(path):
             return found.group(1)
     return None
 
@@ -49,7 +49,7 @@ class ConsentGate:
             await self.app(scope, receive, send)
             return
         path, query = scope["path"], scope.get("query_string", b"").decode("latin-1")
-        film = _FILM_FILE.match(path)
+        film = _FILM_FILE.fullmatch(path)
         if film is not None and film.group(1) in Request(scope).app.state.catalogue.snapshot().unredacted:
             await updating(Request(scope))(scope, receive, send)
             return
@@ -69,9 +69,9 @@ class ConsentGate:
         if view is None:
             return None
         refused = view.refused
-        if "embed" in refused and (_EMBED.match(path) or path == "/oembed"):
+        if "embed" in refused and (_EMBED.fullmatch(path) or path == "/oembed"):
             return refuse(request, clip_id, "Deze clip mag niet ingebed worden.")
-        if "download" in refused and _DOWNLOAD.match(path):
+        if "download" in refused and _DOWNLOAD.fullmatch(path):
             return refuse(request, clip_id, "Deze clip kan niet gedownload worden.")
         return None
 

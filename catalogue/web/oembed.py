@@ -78,7 +78,8 @@ async def oembed(request: Request) -> Response:
     if request.query_params.get("format", "json") != "json":
         return JSONResponse({"error": "Alleen format=json wordt ondersteund."}, status_code=501)
     url = request.query_params.get("url", "")
-    found = find_embeddable(_snapshot(request), url) if urlsplit(url).netloc in ("", request.url.netloc) else None
+    own = ("", request.url.netloc, urlsplit(_base(request)).netloc)  # a path, or a URL of this site
+    found = find_embeddable(_snapshot(request), url) if urlsplit(url).netloc in own else None
     if found is None:
         raise HTTPException(404, "Geen clip, thema of sessie op deze URL.")
     width, height = _size(found.first, _seconds(request.query_params.get("maxwidth")),

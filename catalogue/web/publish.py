@@ -124,9 +124,13 @@ def _check_dest(dest: Path) -> None:
 
 def _place(source: Path, target: Path) -> None:
     with atomic_path(target) as tmp:
+        tmp.unlink()  # its random name freed for a hard link, which fails (never follows) if it is taken again
         try:
             os.link(source, tmp)
+        except FileExistsError:
+            raise
         except OSError:  # another file system, or links not allowed: a copy
+            tmp.touch(exist_ok=False)
             shutil.copyfile(source, tmp)
 
 

@@ -20,6 +20,7 @@ from catalogue.errors import CatalogueError
 from catalogue.model import ClipStep, DiscussionStep, Session
 from catalogue.search import SearchResults, search
 from catalogue.subtitles import transcript_lines
+from catalogue.web.hosts import base_url
 from catalogue.web.state import CatalogueState, ClipView, Snapshot, Track
 
 PROVIDER = "Van buddy tot community"
@@ -52,7 +53,7 @@ def _render(request: Request, name: str, context: dict[str, Any], status_code: i
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return base_url(request)  # the configured base_url, else the (checked) Host: web.hosts
 
 
 def media_url(request: Request, site_path: str) -> str:
@@ -70,7 +71,7 @@ def _clip_or_404(request: Request) -> ClipView:
 
 def _seconds(value: str | None, default: float | None = None) -> float | None:
     """A query parameter in seconds, or the default when missing or not a finite number ≥ 0."""
-    if value is None or not re.fullmatch(r"\d{1,6}(?:\.\d{1,3})?", value.strip()):
+    if value is None or not re.fullmatch(r"[0-9]{1,6}(?:\.[0-9]{1,3})?", value.strip()):
         return default
     return float(value)
 

@@ -768,6 +768,12 @@
         p.appendChild(document.createTextNode("?"));
         said.appendChild(p);
       }
+      if ((reply.data.missing || []).length && hits.length) {
+        var m = document.createElement("span");
+        m.className = "missing";
+        m.textContent = " Niet gevonden: " + reply.data.missing.join(", ") + ".";
+        said.appendChild(m);
+      }
       hits.forEach(function (hit) {
         var li = document.createElement("li");
         var b = document.createElement("button");
@@ -778,6 +784,11 @@
         text.className = "hit-text";
         text.innerHTML = hit.html;  // escaped by the server: the cue's text with <mark> around the matches
         b.appendChild(time); b.appendChild(text);
+        if (hit.related) {
+          var tag = document.createElement("span");
+          tag.className = "related-label"; tag.textContent = "verwant aan je vraag";
+          b.appendChild(tag);
+        }
         b.addEventListener("click", function () { hitActivated(hit); });
         li.appendChild(b);
         list.appendChild(li);

@@ -59,7 +59,7 @@ KILLER = textwrap.dedent('''
     import os, signal, sys
     from catalogue import buildrecord
     from catalogue.cli import commands as cli
-    from catalogue.fsutil import partial_path
+    from catalogue.fsutil import open_partial
 
     point, at = os.environ["CATALOGUE_FAULT"].split(":")
     at, saves = int(at), [0]
@@ -73,9 +73,9 @@ KILLER = textwrap.dedent('''
 
     def write(dest, text):
         if point == "in-record" and saves[0] == at:
-            tmp = partial_path(dest)
-            tmp.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(text[:len(text) // 2])
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            handle, tmp = open_partial(dest)
+            os.write(handle, text[:len(text) // 2].encode())
             os.kill(os.getpid(), signal.SIGKILL)
         real_write(dest, text)
 
@@ -144,7 +144,7 @@ def ffmpeg_outputs(root: Path, log: Path) -> list[str]:
     for line in log.read_text().splitlines() if log.exists() else []:
         if "/.catalogue/renditions/work/" in line.split(" -map ")[-1]:
             continue  # the pieces of a smart clip; its join writes the clip
-        match = re.search(r"file:(\S+)/\.([^/\s]+)\.partial-\d+(\.\w+)(?:\s|$)", line)
+        match = re.search(r"file:(\S+)/\.([^/\s]+)\.partial-\d+-[a-z0-9_]+(\.\w+)(?:\s|$)", line)
         assert match, f"an ffmpeg that writes no output (a probe?): {line}"
         found.append(Path(match[1], match[2] + match[3]).relative_to(root).as_posix())
     return sorted(found)

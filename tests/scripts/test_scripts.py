@@ -55,5 +55,18 @@ def test_bench_search_prints_its_table_with_the_fts5_ratio(tmp_path: Path) -> No
     table = re.search(r"^\| Whoosh \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| (\d+)/(\d+) \|$", bench.stdout, re.M)
     assert table and int(table[1]) > 0 and int(table[2]) >= 30, bench.stdout  # 30+ queries, some finding cues
     assert re.search(r"^\| FTS5 \| ", bench.stdout, re.M)
-    assert re.search(r"Whoosh/FTS5: p95 x[\d.]+ \(target <= 2: set at 100k cues\)", bench.stdout)
+    assert re.search(r"Whoosh p95 [\d.]+ ms \(target < 50 ms: set at 100k cues\); Whoosh/FTS5: p95 x[\d.]+",
+                     bench.stdout)
+    assert re.search(r"after a one-clip edit [\d.]+ s, \d+ texts embedded", bench.stdout)
+    quality = re.search(r"^\| fused \| ([\d.]+) / [\d.]+ / [\d.]+ \| ([\d.]+) / [\d.]+ / 0\.00 \| "
+                        r"([\d.]+) / [\d.]+ / 0\.00 \|", bench.stdout, re.M)
+    assert quality and float(quality[2]) > 0.5, bench.stdout  # the judged collection: questions answered
+    assert re.search(r"^\| FTS5-OR \| ", bench.stdout, re.M) and re.search(r"^\| strict \| ", bench.stdout, re.M)
     assert (tmp_path / "cues-1000" / ".catalogue" / "index" / "CURRENT").is_file()
+
+
+def test_bench_captions_prints_its_table_with_the_ratio() -> None:
+    bench = run_script("bench_captions.py", "--cues", "30", "--large", "60")
+    assert bench.returncode == 0, bench.stdout + bench.stderr
+    assert re.search(r"^\| 30 replaces, 30 cues \| [0-9.]+ s \| [0-9.]+ s \| [0-9]+× \|$", bench.stdout, re.M), bench.stdout
+

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from catalogue.search.analysis import DEFAULT_SYNONYMS, Synonyms, edit_distance, parse_query
 from catalogue.search.filmcues import CueSearch, FilmCues
 from catalogue.model import Cue
-from catalogue.search.index import highlight
+from catalogue.search.matching import highlight
 
 SYNONYMS = Synonyms.parse(DEFAULT_SYNONYMS)
 HOSTILE_LINE = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(2)&gt;"  # as a VTT says it
@@ -108,11 +108,20 @@ def test_film_cues_search_without_the_other_half_in_the_film_finds_no_compound()
     assert indexes(alone.search("vrijwilliger")) == [1]  # "werk" is said nowhere: no parts
 
 
-def test_film_cues_search_needs_every_word_in_the_cue(film: FilmCues) -> None:
+def test_film_cues_search_finds_the_cues_with_every_word_else_those_with_most(film: FilmCues) -> None:
     assert indexes(film.search("vrijwilliger grens")) == [0]
     assert indexes(film.search("kost")) == [2, 4]
     assert indexes(film.search("kost grenzen")) == [2]
-    assert indexes(film.search("vrijwilliger energie")) == []
+    assert film.search("kost grenzen").missing == ()
+    some = film.search("vrijwilliger energie")  # no cue says both: those saying one of them, and which is missing
+    assert indexes(some) == [0, 2, 4] and some.missing == ()
+    assert film.search("grenzen papegaai").missing == ("papegaai",)
+
+
+def test_film_cues_search_stop_words_need_not_match(film: FilmCues) -> None:
+    assert indexes(film.search("hoe trek je grenzen")) == indexes(film.search("trek grenzen"))
+    assert film.search("hoe trek je grenzen").missing == ()
+    assert indexes(film.search("het")) == indexes(film.search('"het"'))  # only stop words: they count
 
 
 def test_film_cues_search_does_not_find_the_speaker(film: FilmCues) -> None:
@@ -165,14 +174,14 @@ def test_film_cues_search_typo_in_one_word_of_several(film: FilmCues) -> None:
 
 def test_film_cues_search_forgives_one_edit_in_a_short_word_not_two(film: FilmCues) -> None:
     assert edit_distance("mielijk", "moeilijk") == 2
-    assert film.search("mielijk") == CueSearch("mielijk", (), None)
+    assert film.search("mielijk") == CueSearch("mielijk", (), None, ("mielijk",))  # not found, and said so
     assert film.search("takem").suggestion == "taken"  # 5 letters, one edit
 
 
 def test_film_cues_search_typo_fallback_is_only_a_fallback(film: FilmCues) -> None:
     result = film.search("werk")  # said: no near words, no suggestion
     assert (indexes(result), result.suggestion) == ([4, 5], None)
-    assert film.search("xylofoonconcert") == CueSearch("xylofoonconcert", (), None)
+    assert film.search("xylofoonconcert") == CueSearch("xylofoonconcert", (), None, ("xylofoonconcert",))
 
 
 # --- any input -----------------------------------------------------------------------------------
@@ -232,8 +241,8 @@ def test_film_cues_search_limit(film: FilmCues) -> None:
 
 def test_film_cues_of_an_empty_film_find_nothing() -> None:
     empty = FilmCues([], SYNONYMS)
-    assert empty.search("grenzen") == CueSearch("grenzen", (), None)
-    assert empty.search("vrijwiliger") == CueSearch("vrijwiliger", (), None)
+    assert empty.search("grenzen") == CueSearch("grenzen", (), None, ("grenzen",))
+    assert empty.search("vrijwiliger") == CueSearch("vrijwiliger", (), None, ("vrijwiliger",))
 
 
 def test_film_cues_of_a_three_hour_film_build_and_search_fast() -> None:

@@ -28,7 +28,9 @@ from catalogue.cutlist import Report, check_cutlists
 from catalogue.media.runner import ffmpeg_exe
 from catalogue.model import Clip, Cue, CutList, Film, Theme
 from catalogue.media import probe_cached
-from catalogue.search.index import MOMENTS_PER_CLIP, SearchIndex, SearchResults, build_index, highlight, search
+from catalogue.search import SearchIndex, SearchResults, build_index, search
+from catalogue.search.matching import highlight
+from catalogue.search.moments import MOMENTS_PER_CLIP
 from catalogue.settings import Settings
 from catalogue.subtitles import read_cues
 from catalogue.timecode import format_timecode, parse_timecode
@@ -390,8 +392,9 @@ def test_search_phrase_needs_the_words_together_words_do_not(index: SearchIndex)
     phrase = search(index, '"grenzen trekken"')
     assert ids(phrase) == ["nee-zeggen"] and phrase.total == 1
     assert ("nee-zeggen", 500) in marked(phrase, "grenzen") & marked(phrase, "trekken")
-    loose = search(index, "grenzen trekken")
-    assert set(ids(loose)) == {"nee-zeggen", "blijvend"} and ids(loose)[0] == "nee-zeggen"
+    loose = search(index, "grenzen trekken")  # both words first, the clip saying them in a row on top
+    assert set(ids(loose)[:2]) == {"nee-zeggen", "blijvend"} and ids(loose)[0] == "nee-zeggen"
+    assert all(clip.missing for clip in loose.clips[2:])  # then the clips with one of them
     assert search(index, '"grens trekken"').total == 1  # a phrase matches other forms too
     assert search(index, '"trekken grenzen"').total == 0  # but keeps its order
     assert search(index, '"grenzen trekken').total == 1  # an unclosed quote closes at the end
@@ -407,10 +410,16 @@ def test_search_phrase_said_across_two_cues_still_has_its_moments(index: SearchI
     assert all("<mark>" in m.html for m in moments)
 
 
-def test_search_words_must_all_match_one_clip(index: SearchIndex) -> None:
+def test_search_clips_with_every_word_first_then_those_with_most(index: SearchIndex) -> None:
     assert ids(search(index, "papegaai")) == ["eigen-transcript"]
-    assert search(index, "papegaai buddy").total == 0
-    assert ids(search(index, "buddy nieuwkomer")) == ["buddy-vinden"]
+    both = search(index, "buddy nieuwkomer")
+    assert ids(both)[0] == "buddy-vinden" and (both.clips[0].matched, both.clips[0].missing) == (["buddy", "nieuwkomer"], [])
+    some = search(index, "papegaai buddy")  # no clip says both: each clip says which word it lacks
+    literal = [clip for clip in some.clips if not clip.related]
+    assert {clip.id for clip in literal} == clips_saying("papegaai", "buddy", "maatje")
+    assert {(clip.id, tuple(clip.missing)) for clip in literal if clip.id == "eigen-transcript"} == \
+        {("eigen-transcript", ("buddy",))}
+    assert all(clip.missing == ["papegaai"] for clip in literal if clip.id != "eigen-transcript")
 
 
 @pytest.mark.parametrize(("query", "first", "below"), [
@@ -506,12 +515,12 @@ def test_search_pages_through_the_ranking(index: SearchIndex) -> None:
 
 def test_search_results_as_json(index: SearchIndex) -> None:
     data = json.loads(json.dumps(search(index, "grens").to_json()))
-    assert set(data) == {"query", "theme", "total", "clips", "facets", "suggestion", "fuzzy"}
+    assert set(data) == {"query", "theme", "total", "clips", "facets", "suggestion", "fuzzy", "unknown"}
     clip = data["clips"][0]
     assert set(clip) == {"id", "film_id", "title", "description", "themes", "speakers", "duration_ms", "score",
-                         "moments"}
+                         "moments", "matched", "missing", "related"}
     assert (clip["id"], clip["film_id"], clip["themes"]) == ("nee-zeggen", "film", ["omgaan-met-grenzen"])
-    assert set(clip["moments"][0]) == {"start_ms", "end_ms", "text", "html", "speaker"}
+    assert set(clip["moments"][0]) == {"start_ms", "end_ms", "text", "html", "speaker", "related"}
 
 
 # --- hostile text and hostile queries --------------------------------------------------------
@@ -620,7 +629,8 @@ def test_cli_index_then_search_prints_clips_and_marked_moments(small_catalogue: 
     small_catalogue()
     indexed = run("--root", tmp_path, "index")
     assert indexed.exit_code == 0, indexed.output
-    assert re.fullmatch(r"Indexed 2 clips and 2 cues in \d+\.\d s \(\d+\.\d MB\)\.\n", indexed.stdout)
+    assert re.fullmatch(r"(Embedding \d+ stretches of speech .*\n)?Indexed 2 clips and 2 cues in \d+\.\d s "
+                        r"\(\d+\.\d MB; \d+ stretches of speech embedded, the rest cached\)\.\n", indexed.stdout)
     result = run("--root", tmp_path, "search", "grens")
     assert result.exit_code == 0, result.output
     assert result.stdout == ("1 clip for 'grens'\n\ntweede  Tweede clip  [omgaan-met-grenzen]\n"

@@ -18,7 +18,7 @@ import pytest
 from catalogue.cutlist import check_cutlists
 from catalogue.errors import CatalogueError
 from catalogue.media import probe_cached
-from catalogue.search.index import SearchIndex, build_index, search
+from catalogue.search import SearchIndex, build_index, search
 from catalogue.settings import PROJECT_DIR, Settings
 
 MakeCatalogue = Callable[..., Path]
@@ -31,7 +31,7 @@ READER_MAX_S = 60
 READER = textwrap.dedent('''
     import json, sys, threading, time, traceback
     from pathlib import Path
-    from catalogue.search.index import SearchIndex, search
+    from catalogue.search import SearchIndex, search
     from catalogue.settings import Settings
 
     root, stop, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
@@ -176,7 +176,7 @@ def test_search_failed_rebuild_keeps_the_current_index(small_catalogue: MakeCata
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("catalogue.search.index.write_text_atomic", broken)
+    monkeypatch.setattr("catalogue.search.build.write_text_atomic", broken)
     with pytest.raises(CatalogueError, match="disk full.*current index is unchanged"):  # said plainly
         rebuild(settings)
     assert (settings.index_dir / "CURRENT").read_text("utf-8") == current

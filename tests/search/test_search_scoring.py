@@ -13,7 +13,10 @@ import pytest
 from whoosh import scoring
 from whoosh.query import Or, Phrase, Query, Term
 
-import catalogue.search.index as cs
+import catalogue.search.scoring as cs
+from catalogue.search import SearchIndex, build_index
+from catalogue.search.index import _Version
+from catalogue.search.matching import QueryWord
 from catalogue.search.analysis import Synonyms, fold, stem, words
 from catalogue.cutlist import Report
 from catalogue.model import Clip, Cue, CutList, Film, Theme
@@ -32,7 +35,7 @@ def sentence(rng: random.Random) -> str:
 
 
 @pytest.fixture(scope="module")
-def version(tmp_path_factory: pytest.TempPathFactory) -> Iterator[cs._Version]:
+def version(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Version]:
     """120 clips of 15-40 generated cues: frequent and rare words, repeats, inflections, compounds."""
     rng = random.Random(11)
     root: Path = tmp_path_factory.mktemp("scoring")
@@ -48,13 +51,13 @@ def version(tmp_path_factory: pytest.TempPathFactory) -> Iterator[cs._Version]:
     film = Film("film", "Film", root / "film.mp4", "nl")
     report = Report(cutlists=[CutList(root / "film.toml", film, themes, tuple(clips))], cues={("film", "nl"): cues})
     settings = Settings(root)
-    cs.build_index(settings, report.catalogue(), report)
-    index = cs.SearchIndex(settings)
+    build_index(settings, report.catalogue(), report)
+    index = SearchIndex(settings)
     yield index.version()
     index.close()
 
 
-def whoosh_scores(version: cs._Version, query: Query) -> dict[int, float]:
+def whoosh_scores(version: _Version, query: Query) -> dict[int, float]:
     """Scores from Whoosh's own matchers under its stock BM25F (lengths read from the files)."""
     with version.index.searcher(weighting=scoring.BM25F()) as searcher:
         return {num: score for score, num in searcher.search(query, limit=None).top_n}
@@ -64,11 +67,11 @@ QUERY_WORDS = [*WORDS, *COMMON[:6], "Grenzen", "VRIJWILLIGER", "buurten", "onbek
 
 
 @pytest.mark.parametrize("text", QUERY_WORDS)
-def test_word_scores_equal_whoosh_or_of_terms(version: cs._Version, text: str) -> None:
-    word = cs._Word.of(text, SYNONYMS)
-    terms = list(cs._word_terms(word))
+def test_word_scores_equal_whoosh_or_of_terms(version: _Version, text: str) -> None:
+    word = QueryWord.of(text, SYNONYMS)
+    terms = list(cs.word_terms(word))
     with version.searcher() as searcher:
-        scores, typed = cs._word_scores(searcher, version.weighting, word)
+        scores, typed = cs.word_scores(searcher, version.weighting, word)
     expected = whoosh_scores(version, Or([Term(name, term, boost=weight) for name, term, weight, _ in terms]))
     assert scores.keys() == expected.keys()
     assert all(scores[num] == pytest.approx(expected[num], rel=1e-9) for num in expected)
@@ -78,15 +81,15 @@ def test_word_scores_equal_whoosh_or_of_terms(version: cs._Version, text: str) -
         assert scores  # the comparison is about something
 
 
-def test_word_scores_after_a_typo_include_the_near_words(version: cs._Version) -> None:
-    word = cs._Word("vrijwiliger", stem("vrijwiliger"), "vrijwiliger", frozenset(), ("vrijwilliger",))
+def test_word_scores_after_a_typo_include_the_near_words(version: _Version) -> None:
+    word = QueryWord("vrijwiliger", stem("vrijwiliger"), "vrijwiliger", frozenset(), ("vrijwilliger",))
     with version.searcher() as searcher:
-        scores, typed = cs._word_scores(searcher, version.weighting, word)
-    expected = whoosh_scores(version, Or([Term(n, t, boost=w) for n, t, w, _ in cs._word_terms(word)]))
+        scores, typed = cs.word_scores(searcher, version.weighting, word)
+    expected = whoosh_scores(version, Or([Term(n, t, boost=w) for n, t, w, _ in cs.word_terms(word)]))
     assert scores and scores.keys() == expected.keys() == typed
 
 
-def phrases(version: cs._Version) -> list[tuple[str, ...]]:
+def phrases(version: _Version) -> list[tuple[str, ...]]:
     rng = random.Random(5)
     with closing(version.connect()) as db:
         texts = [text for (text,) in db.execute("SELECT text FROM cues ORDER BY random() LIMIT 60")]
@@ -102,11 +105,11 @@ def phrases(version: cs._Version) -> list[tuple[str, ...]]:
                     ("gemeente", "brieven"), ("zorgzame", "buurt"), ("grens", "vrijwilliger"), ("niet", "bestaand")]
 
 
-def test_phrase_matches_equal_whoosh_phrase(version: cs._Version) -> None:
+def test_phrase_matches_equal_whoosh_phrase(version: _Version) -> None:
     checked = 0
     with version.searcher() as searcher:
         for phrase in phrases(version):
-            found, said = cs._phrase_scores(searcher, version.weighting, phrase)
+            found, said = cs.phrase_scores(searcher, version.weighting, phrase)
             stems = [stem(w) for w in phrase]
             expected = whoosh_scores(version, Or([Phrase(name, stems) for name, _ in cs.PHRASE_FIELDS]))
             assert found.keys() == expected.keys(), phrase
@@ -126,7 +129,7 @@ def levenshtein(a: str, b: str) -> int:
 
 
 @pytest.mark.parametrize("maxdist", [1, 2])
-def test_words_within_equal_a_brute_force_over_the_vocabulary(version: cs._Version, maxdist: int) -> None:
+def test_words_within_equal_a_brute_force_over_the_vocabulary(version: _Version, maxdist: int) -> None:
     rng = random.Random(maxdist)
     vocabulary = sorted({fold(w) for text in [*WORDS, *COMMON] for w in words(text)})
     assert set(vocabulary) <= set(version.words)

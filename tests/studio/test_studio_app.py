@@ -14,10 +14,11 @@ from starlette.testclient import TestClient
 from catalogue.cli import cli
 from catalogue.settings import Settings
 from catalogue.studio.app import create_studio_app
-from catalogue.studio.security import COOKIE, csrf_token
+from catalogue.studio.security import DEFAULT_PORT, cookie_name, csrf_token, session_value
 from catalogue.studio.state import version
 
 TOKEN = "studio-test-token"
+COOKIE, SESSION = cookie_name(DEFAULT_PORT), session_value(TOKEN)  # what the link sets
 ORIGIN = "http://testserver"
 CHANGE = {"Origin": ORIGIN, "X-CSRF-Token": csrf_token(TOKEN)}
 HOSTILE = "</script><img src=x onerror=alert(1)>"
@@ -76,7 +77,7 @@ class Studio:
 def studio(tmp_path: Path, small_catalogue: Callable[..., Path]) -> Studio:
     cutlist = small_catalogue(CLIPS)
     client = TestClient(create_studio_app(Settings(root=tmp_path), TOKEN), base_url=ORIGIN)
-    client.cookies.set(COOKIE, TOKEN)
+    client.cookies.set(COOKIE, SESSION)
     return Studio(client, cutlist, tmp_path)
 
 
@@ -93,7 +94,7 @@ ROUTES = [("GET", "/"), ("GET", "/api/film?film=testfilm"), ("GET", "/api/search
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
-@pytest.mark.parametrize("cookie", [None, "wrong-token"])
+@pytest.mark.parametrize("cookie", [None, "wrong-token", TOKEN])  # the token itself is no session
 def test_studio_refuses_every_route_without_the_token(studio: Studio, method: str, path: str,
                                                       cookie: str | None) -> None:
     studio.client.cookies.clear()
@@ -120,10 +121,10 @@ def test_studio_token_becomes_a_cookie_and_leaves_the_address(studio: Studio) ->
     assert response.status_code == 303
     assert response.headers["location"] == "/?film=testfilm"
     cookie = response.headers["set-cookie"]
-    assert cookie.startswith(f"{COOKIE}={TOKEN};")
+    assert cookie.startswith(f"{COOKIE}={SESSION};") and TOKEN not in cookie
     assert all(flag in cookie.lower() for flag in ("httponly", "samesite=strict", "path=/"))
     assert studio.client.get(f"//evil.example/?token={TOKEN}", follow_redirects=False).headers["location"] == "/"
-    studio.client.cookies.set(COOKIE, TOKEN)
+    studio.client.cookies.set(COOKIE, SESSION)
     assert studio.client.get("/?film=testfilm").status_code == 200
 
 
@@ -237,7 +238,7 @@ def test_studio_shows_hostile_text_as_text(tmp_path: Path, small_catalogue: Call
     vtt.write_text(vtt.read_text().replace("Duurzame verankering",
                                            "Duurzame &lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"))
     client = TestClient(create_studio_app(Settings(root=tmp_path), TOKEN), base_url=ORIGIN)
-    client.cookies.set(COOKIE, TOKEN)
+    client.cookies.set(COOKIE, SESSION)
     data = client.get("/api/film?film=testfilm").json()
     assert data["film"]["title"] == HOSTILE
     assert data["clips"][0]["title"] == HOSTILE
@@ -395,7 +396,7 @@ def test_a_malformed_change_is_a_clear_4xx(studio: Studio, body: str) -> None:
 
 def test_an_unexpected_failure_is_json_without_a_traceback(studio: Studio, monkeypatch: pytest.MonkeyPatch) -> None:
     client = TestClient(studio.client.app, base_url=ORIGIN, raise_server_exceptions=False)
-    client.cookies.set(COOKIE, TOKEN)
+    client.cookies.set(COOKIE, SESSION)
 
     def broken(*args: object) -> None:
         raise RuntimeError("secret internals /etc/passwd")

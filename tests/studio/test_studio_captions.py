@@ -14,9 +14,10 @@ from starlette.testclient import TestClient
 
 from catalogue.settings import Settings
 from catalogue.studio.app import create_studio_app
-from catalogue.studio.security import COOKIE, csrf_token
+from catalogue.studio.security import DEFAULT_PORT, cookie_name, csrf_token, session_value
 
 TOKEN = "studio-test-token"
+COOKIE, SESSION = cookie_name(DEFAULT_PORT), session_value(TOKEN)  # what the link sets
 ORIGIN = "http://testserver"
 CHANGE = {"Origin": ORIGIN, "X-CSRF-Token": csrf_token(TOKEN)}
 HOSTILE = "</script><img src=x onerror=alert(1)>"
@@ -73,7 +74,7 @@ def studio(tmp_path: Path, small_catalogue: Callable[..., Path]) -> Studio:
     vtt = tmp_path / "transcripts" / "film.nl.vtt"
     vtt.write_text(VTT, encoding="utf-8")
     client = TestClient(create_studio_app(Settings(root=tmp_path), TOKEN), base_url=ORIGIN)
-    client.cookies.set(COOKIE, TOKEN)
+    client.cookies.set(COOKIE, SESSION)
     return Studio(client, vtt, tmp_path)
 
 
@@ -226,3 +227,74 @@ def test_only_the_files_the_cut_list_names_inside_the_root(studio: Studio, tmp_p
     assert outside.read_text(encoding="utf-8") == VTT
     assert studio.client.get("/api/captions?film=testfilm&lang=../../etc/passwd").status_code == 404
     assert studio.client.get("/api/captions?film=geen&lang=nl").status_code == 404
+
+
+def test_a_file_in_a_sibling_folder_named_like_the_root_is_outside_it(studio: Studio) -> None:
+    sibling = studio.root.with_name(f"{studio.root.name}-oud")  # "<root>-oud" starts with the root's name
+    sibling.mkdir()
+    vtt = sibling / "film.fr.vtt"
+    vtt.write_text(VTT, encoding="utf-8")
+    _add_subtitles(studio, f'fr = "../../{sibling.name}/film.fr.vtt"')
+    assert studio.client.get("/api/captions?film=testfilm&lang=fr").status_code == 403
+    response = studio.client.post("/api/captions", headers=CHANGE, json={
+        "film": "testfilm", "lang": "fr", "version": sha(vtt), "ops": [{"op": "delete", "index": 0}]})
+    assert response.status_code == 403, response.text
+    assert "buiten de catalogus" in response.json()["error"]
+    assert vtt.read_text(encoding="utf-8") == VTT and [p.name for p in sibling.iterdir()] == ["film.fr.vtt"]
+
+
+def test_a_batch_of_edits_is_read_back_once(studio: Studio, monkeypatch: pytest.MonkeyPatch) -> None:
+    from catalogue.subtitles import document as vttdoc
+
+    cues = "".join(f"00:{n // 60:02d}:{n % 60:02d}.000 --> 00:{n // 60:02d}:{n % 60:02d}.800\nregel {n}\n\n"
+                   for n in range(10, 310))
+    studio.vtt.write_text(HEAD + cues, encoding="utf-8")
+    ops: list[dict[str, Any]] = [{"op": "replace", "index": i, "text": f"nieuwe regel {i}"} for i in range(300)]
+    ops += [{"op": "split", "index": 0, "at_ms": 10_400, "text_before": "nieuwe", "text_after": "regel 0"},
+            {"op": "merge", "index": 5}, {"op": "delete", "index": 7},
+            {"op": "insert", "start_ms": 1000, "end_ms": 2000, "text": "vooraf"}]
+    reads = []
+    parse = vttdoc.parse_cues
+    monkeypatch.setattr(vttdoc, "parse_cues", lambda *args: reads.append(1) or parse(*args))
+    status, data = studio.post(ops)
+    assert status == 200, data
+    assert len(reads) <= 3  # the file read, the batch read back once (not 304 times), the answer
+    texts = [cue["text"] for cue in data["cues"]]
+    assert texts[:9] == ["vooraf", "nieuwe", "regel 0", "nieuwe regel 1", "nieuwe regel 2", "nieuwe regel 3",
+                         "nieuwe regel 4\nnieuwe regel 5", "nieuwe regel 6", "nieuwe regel 8"]
+    assert len(texts) == 300 and texts[-1] == "nieuwe regel 299"
+    assert [cue["text"] for cue in studio.get()["cues"]] == texts  # as written
+
+
+def test_a_refused_op_in_a_batch_is_named_and_nothing_is_written(studio: Studio) -> None:
+    before = studio.vtt.read_bytes()
+    status, data = studio.post([{"op": "replace", "index": 0, "text": "goed"}, {"op": "replace", "index": 1, "text": ""},
+                                {"op": "delete", "index": 2}])
+    assert status == 422 and data["errors"][0]["op"] == 1 and data["errors"][0]["index"] == 1, data
+    assert studio.vtt.read_bytes() == before
+
+
+def test_too_many_ops_or_too_long_a_text_is_refused_in_dutch(studio: Studio) -> None:
+    before = studio.vtt.read_bytes()
+    status, data = studio.post([{"op": "delete", "index": 0}] * 10_001)
+    assert status == 422 and "te veel bewerkingen" in data["errors"][0]["message"], data
+    status, data = studio.post([{"op": "replace", "index": 0, "text": "x" * 2_001}])
+    assert status == 422 and "te lang" in data["errors"][0]["message"], data
+    assert studio.vtt.read_bytes() == before
+
+
+def test_a_batch_that_would_not_read_back_as_asked_is_refused_at_its_op(studio: Studio,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from catalogue.subtitles import document
+
+    real = document._retyped
+
+    def loses_the_new_text(piece, old, new, newline):  # type: ignore[no-untyped-def]
+        return real(piece, old, document.VttCue(new.start_ms, new.end_ms, old.text, new.identifier, new.settings),
+                    newline)  # a defect: a cue's new text never reaches the file
+
+    monkeypatch.setattr(document, "_retyped", loses_the_new_text)
+    before = studio.vtt.read_bytes()
+    status, data = studio.post([{"op": "delete", "index": 2}, {"op": "replace", "index": 0, "text": "nieuw"}])
+    assert status == 422 and data["errors"][0]["op"] == 1 and "teruggelezen" in data["errors"][0]["message"], data
+    assert studio.vtt.read_bytes() == before

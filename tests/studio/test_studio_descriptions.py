@@ -17,11 +17,12 @@ from starlette.testclient import TestClient
 
 from catalogue.settings import Settings
 from catalogue.studio.app import create_studio_app
-from catalogue.studio.security import COOKIE, csrf_token
+from catalogue.studio.security import DEFAULT_PORT, cookie_name, csrf_token, session_value
 from catalogue.subtitles import read_cues
 from web.servers import CHROMIUM, NO_CHROMIUM, chromium, free_port
 
 TOKEN = "studio-test-token"
+COOKIE, SESSION = cookie_name(DEFAULT_PORT), session_value(TOKEN)  # what the link sets
 ORIGIN = "http://testserver"
 CHANGE = {"Origin": ORIGIN, "X-CSRF-Token": csrf_token(TOKEN)}
 WAIT_MS = 15_000
@@ -38,7 +39,7 @@ def root(described_root: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def client(root: Path) -> TestClient:
     client = TestClient(create_studio_app(Settings(root=root), TOKEN), base_url=ORIGIN)
-    client.cookies.set(COOKIE, TOKEN)
+    client.cookies.set(COOKIE, SESSION)
     return client
 
 
@@ -78,7 +79,7 @@ def test_hear_a_description_in_the_voice_of_the_described_versions(client: TestC
 def test_a_film_without_descriptions_says_how_to_add_them(tmp_path: Path, small_catalogue: Any):
     small_catalogue()
     client = TestClient(create_studio_app(Settings(root=tmp_path), TOKEN), base_url=ORIGIN)
-    client.cookies.set(COOKIE, TOKEN)
+    client.cookies.set(COOKIE, SESSION)
     response = client.get("/api/descriptions?film=testfilm")
     assert response.status_code == 404 and "[film.descriptions]" in response.json()["error"]
 

@@ -21,17 +21,18 @@ from catalogue.studio.app import create_studio_app
 from catalogue.studio import build
 from catalogue.studio.build import BuildRunner, plan_line_event
 from catalogue.studio.overview import MAX_PEAKS, PeakReader, plan_peak_samples, plan_thumb_times, read_waveform
-from catalogue.studio.security import COOKIE, csrf_token
+from catalogue.studio.security import DEFAULT_PORT, cookie_name, csrf_token, session_value
 from conftest import make_video
 
 TOKEN = "studio-test-token"
+COOKIE, SESSION = cookie_name(DEFAULT_PORT), session_value(TOKEN)  # what the link sets
 ORIGIN = "http://testserver"
 CHANGE = {"Origin": ORIGIN, "X-CSRF-Token": csrf_token(TOKEN)}
 
 
 def studio_client(root: Path) -> TestClient:
     client = TestClient(create_studio_app(Settings(root=root), TOKEN), base_url=ORIGIN)
-    client.cookies.set(COOKIE, TOKEN)
+    client.cookies.set(COOKIE, SESSION)
     return client
 
 

@@ -104,3 +104,21 @@ def test_snap_to_speech_never_reorders_words() -> None:
     snapped = snap_to_speech(words, speech)
     assert [w.start_ms for w in snapped] == sorted(w.start_ms for w in snapped)
     assert len({w.start_ms for w in snapped}) == 3
+
+
+@pytest.mark.parametrize(("no_speech_prob", "avg_logprob"), [(0.95, -0.2), (0.99, -0.5), (0.61, -0.99), (0.6, -1.5)])
+def test_judge_keeps_confident_speech_however_sure_whisper_is_of_silence(no_speech_prob: float,
+                                                                          avg_logprob: float) -> None:
+    # Whisper's no-speech probability alone says little: it runs high on speech over music or noise. Only
+    # with a low log-probability too is a segment dropped as not speech (openai/whisper's rule).
+    said = segment("we zochten buddy's in de buurt", no_speech_prob=no_speech_prob, avg_logprob=avg_logprob)
+    words, dropped = judge([said])
+    assert [w.text for w in words] == "we zochten buddy's in de buurt".split() and dropped == []
+
+
+@pytest.mark.parametrize(("no_speech_prob", "avg_logprob"), [(0.61, -1.01), (0.95, -1.9)])
+def test_judge_drops_a_segment_whisper_doubts_both_ways(no_speech_prob: float, avg_logprob: float) -> None:
+    said = segment("we zochten buddy's in de buurt", no_speech_prob=no_speech_prob, avg_logprob=avg_logprob)
+    words, dropped = judge([said])
+    assert words == [] and [d.reason for d in dropped] == [f"likely no speech (no-speech probability "
+                                                           f"{no_speech_prob:.2f})"]

@@ -374,11 +374,9 @@ def test_transcribe_rerun_does_nothing(transcribed: Transcribed, monkeypatch: py
     assert "Nothing to transcribe." in result.stdout and transcribed.vtt.stat().st_mtime_ns == stamp
 
 
-@pytest.mark.model
-def test_transcribe_interrupted_resumes_with_the_pieces_not_done(speech: SpeechFilm, tmp_path: Path,
-                                                                 model_cache: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    write_catalogue(tmp_path, speech.path)
+def interrupt_on_the_second_piece(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Pieces of 12 s; `recognise` records each piece's offset (in the list returned) and the run is
+    interrupted (Ctrl+C) on the second piece, once."""
     monkeypatch.setattr(transcription, "PIECE_MS", 12_000)
     monkeypatch.setattr(transcription, "PIECE_SEARCH_MS", 6_000)
     real = transcription.recognise
@@ -393,6 +391,15 @@ def test_transcribe_interrupted_resumes_with_the_pieces_not_done(speech: SpeechF
         return real(model, samples, offset_ms, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(transcription, "recognise", interrupted_on_the_second)
+    return calls
+
+
+@pytest.mark.model
+def test_transcribe_interrupted_resumes_with_the_pieces_not_done(speech: SpeechFilm, tmp_path: Path,
+                                                                 model_cache: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    write_catalogue(tmp_path, speech.path)
+    calls = interrupt_on_the_second_piece(monkeypatch)
     stopped = run("--root", tmp_path, "transcribe")
     assert stopped.exit_code == 130 and "Interrupted" in stopped.stderr
     vtt = tmp_path / "transcripts" / "spraakfilm.nl.vtt"

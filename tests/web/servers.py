@@ -54,9 +54,10 @@ def chromium(extra_args: Sequence[str] = ()) -> Iterator[Any]:
 
 
 @contextmanager
-def catalogue_server(root: Path, *serve_args: str) -> Iterator[str]:
-    """`python -m catalogue --root ROOT serve [SERVE_ARGS]` on a free loopback port until the block ends;
-    yields its base URL. Its output goes to ROOT/serve.log, shown when it does not come up."""
+def catalogue_server(root: Path, *serve_args: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`python -m catalogue --root ROOT serve [SERVE_ARGS]` on a free loopback port until the block ends
+    (`env`: more environment, e.g. CATALOGUE_* settings); yields its base URL. Its output goes to
+    ROOT/serve.log, shown when it does not come up."""
     from catalogue.settings import PROJECT_DIR
 
     port = free_port()
@@ -67,7 +68,7 @@ def catalogue_server(root: Path, *serve_args: str) -> Iterator[str]:
             [sys.executable, "-m", "catalogue", "--root", str(root), "serve", "--host", "127.0.0.1", "--port", str(port),
              *serve_args],
             cwd=PROJECT_DIR, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     try:
         deadline = time.monotonic() + 30
         while not healthy(f"{base}/healthz"):

@@ -732,16 +732,16 @@ def test_empty_search_shows_the_themes(client: TestClient, q: str) -> None:
 
 def test_api_search_has_stable_fields_and_absolute_urls(client: TestClient) -> None:
     data = client.get("/api/search?q=moeilijk").json()
-    assert set(data) == {"query", "theme", "total", "clips", "facets", "suggestion", "fuzzy"}
+    assert set(data) == {"query", "theme", "total", "clips", "facets", "suggestion", "fuzzy", "unknown"}
     assert (data["query"], data["theme"], data["total"]) == ("moeilijk", None, 2)
     assert data["facets"] == {"rekrutering": 1, "omgaan-met-grenzen": 2}
     for clip in data["clips"]:
         assert set(clip) == {"id", "film_id", "title", "description", "themes", "speakers", "duration_ms", "score",
-                             "moments", "url", "poster_url"}
+                             "moments", "matched", "missing", "related", "url", "poster_url"}
         assert clip["url"] == f"{BASE}/clips/{clip['id']}"
         assert client.get(local(clip["poster_url"])).status_code == 200
         for moment in clip["moments"]:
-            assert set(moment) == {"start_ms", "end_ms", "text", "html", "speaker", "url"}
+            assert set(moment) == {"start_ms", "end_ms", "text", "html", "speaker", "related", "url"}
             assert moment["url"] == f"{BASE}/clips/{clip['id']}?t={moment['start_ms'] / 1000:g}"
     themed = client.get("/api/search?q=moeilijk&theme=rekrutering").json()
     assert [c["id"] for c in themed["clips"]] == ["derde"] and themed["theme"] == "rekrutering"
