@@ -114,7 +114,7 @@ def test_the_app_serves_versioned_names_forever_and_refuses_a_stale_hash(site: S
 
 
 def test_every_media_url_points_at_the_media_origin(site: Settings) -> None:
-    remote = Settings(site.root, "https://media.example.org/catalogue")
+    remote = Settings(site.root, media_url="https://media.example.org/catalogue")
     client = TestClient(create_app(remote))
     html = client.get("/clips/eerste").text
     media = re.findall(r'(?:src|poster|data-hls|data-mp4)="([^"]+)"', html)
