@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import signal
+import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,7 @@ import click
 from catalogue import __version__
 from catalogue.cutlist import Report, check_cutlists, check_site, consent_today, read_tombstones, sync_gone
 from catalogue.cutting import (MODES, Job, build, pending_steps, plan_cut, planned_outputs, remove_outputs,
-                               stale_described)
+                               stale_described, without_ladder)
 from catalogue.buildrecord import BuildRecords
 from catalogue.errors import CatalogueError, CutError, Problem
 from catalogue.media import probe_cached
@@ -130,11 +131,14 @@ def _consent_lines(settings: Settings, report: Report) -> list[str]:
               help="exact: frame-accurate; re-encodes only the partial 2-s GOPs at a clip's ends and copies the "
                    "rest from the film's rendition (else the whole clip). exact-full: frame-accurate, re-encodes "
                    "the whole clip. copy: no re-encoding, starts at the keyframe before start.")
+@click.option("--ladder/--no-ladder", default=True, show_default=True,
+              help="Make the adaptive ladder (HLS in several qualities, for slow connections). Without it, "
+                   "the site plays the MP4s until a later `cut` makes it.")
 @click.option("--force", is_flag=True, help="Rebuild every output, even those that are current.")
 @click.option("--dry-run", is_flag=True, help="Print what would be built, build nothing.")
 @click.pass_obj
 def cut(settings: Settings, cutlists: tuple[Path, ...], only: tuple[str, ...], jobs: int, mode: str,
-        force: bool, dry_run: bool) -> None:
+        ladder: bool, force: bool, dry_run: bool) -> None:
     """Build clips (MP4, poster, VTT per language), chapters and the web film.
 
     The film's web rendition (a keyframe every 2 s) is made first; exact clips are cut
@@ -156,6 +160,8 @@ def cut(settings: Settings, cutlists: tuple[Path, ...], only: tuple[str, ...], j
         raise CatalogueError(f"--only: {', '.join(map(repr, left_out))} withdrawn (consent withdrawn or ended): "
                              "not published, so not built")
     plan, unplannable = plan_cut(settings, consent.published(catalogue), report, mode=mode, only=only)
+    if not ladder:
+        plan = without_ladder(settings, plan)
     if dry_run:
         _print_plan(settings, plan, force)
         return
@@ -484,8 +490,10 @@ def demo(settings: Settings, force: bool, jobs: int, then_serve: bool, port: int
     """Make the demo catalogue in the root: a synthetic film, Dutch and English
     subtitles and a cut list over the six themes, then check, cut, index and serve it.
 
-    Demo content, written for this project, not the real film. Idempotent: a second
-    run reuses what is there.
+    When it serves, the adaptive ladder (HLS for slow connections, minutes of encoding)
+    is made in the background meanwhile, and the player plays the MP4s until it is
+    there; with --no-serve everything is made first. Demo content, written for this
+    project, not the real film. Idempotent: a second run reuses what is there.
     """
     from catalogue.demo import make_demo
 
@@ -494,10 +502,51 @@ def demo(settings: Settings, force: bool, jobs: int, then_serve: bool, port: int
         click.echo(f"made {path.relative_to(settings.root)}")
     ctx = click.get_current_context()
     ctx.invoke(check)
-    ctx.invoke(cut, jobs=jobs)
+    ctx.invoke(cut, jobs=jobs, ladder=not then_serve)
     ctx.invoke(index)
-    if then_serve:
+    if not then_serve:
+        return
+    _check_can_listen("127.0.0.1", port)
+    ladder = _cut_in_background(settings)
+    # uvicorn ends by raising the signal that stopped it again: as an exception here, so the cut stops too
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
         ctx.invoke(serve, host="127.0.0.1", port=port)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if _stop(ladder):
+            click.echo("The adaptive ladder is not finished: `catalogue cut` finishes it.", err=True)
+
+
+DEMO_LADDER_LOG = "demo-ladder.log"
+
+
+def _cut_in_background(settings: Settings) -> subprocess.Popen[bytes]:
+    """`catalogue cut` in another process (what is left: the adaptive ladder), its output in a log."""
+    log_path = settings.state_dir / DEMO_LADDER_LOG
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([sys.executable, "-P", "-m", "catalogue", "--root", str(settings.root), "cut"],
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    shown = log_path.relative_to(settings.root) if log_path.is_relative_to(settings.root) else log_path
+    click.echo(f"The adaptive ladder (HLS for slow connections) is being made in the background, a few minutes "
+               f"(log: {shown}); until then the player plays the MP4s. Stopped early, `catalogue cut` finishes it.")
+    return process
+
+
+def _stop(process: subprocess.Popen[bytes]) -> bool:
+    """Stop a background cut (it removes its partial files) and wait for it; whether it was running."""
+    running = process.poll() is None
+    if running:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return running
 
 
 from catalogue.cli.pack import pack  # noqa: E402  (its own module: the command is large)

@@ -13,7 +13,7 @@ import time
 from functools import partial
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,14 @@ class Job:
     steps: tuple[Step, ...]
     note: str = ""
     first: bool = False  # built before every other job (a film's rendition, which clips are cut from)
+
+
+def without_ladder(settings: Settings, jobs: Sequence[Job]) -> list[Job]:
+    """The jobs without their adaptive ladders' steps (everything under settings.hls_dir), for a cut
+    that leaves the ladder to a later one: the site plays the MP4s until it is there."""
+    kept = [replace(job, steps=tuple(s for s in job.steps if not s.output.is_relative_to(settings.hls_dir)))
+            for job in jobs]
+    return [job for job in kept if job.steps]
 
 
 @dataclass

@@ -211,3 +211,27 @@ def test_cut_only_without_the_films_ladder_encodes_a_clips_rungs_whole_and_says_
     assert not settings.film_hls("testfilm").exists()
     fragmented = read_fragmented(settings.clip_hls("tweede") / "234p.mp4")
     assert fragmented is not None and abs(fragmented.seconds - 2.6) < 0.05
+
+
+def test_cut_no_ladder_leaves_the_ladder_to_the_next_cut(small_catalogue, settings: Settings) -> None:
+    import re
+    import subprocess
+    import sys
+
+    def cut(*args: str) -> tuple[int, int]:
+        done = subprocess.run([sys.executable, "-m", "catalogue", "--root", str(settings.root), "cut", *args],
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        found = re.search(r"(\d+) output\(s\) built, (\d+) already current", done.stdout)
+        assert found, done.stdout
+        return int(found[1]), int(found[2])
+
+    small_catalogue()
+    built, _ = cut("--no-ladder")
+    assert settings.clip_video("tweede").is_file()
+    assert not [p for p in settings.hls_dir.rglob("*") if p.is_file()]
+    ladder_built, current = cut()
+    ladder = [p for p in settings.hls_dir.rglob("*") if p.is_file()]
+    assert settings.film_hls("testfilm").joinpath("master.m3u8").is_file()
+    assert settings.clip_hls("tweede").joinpath("master.m3u8").is_file()
+    assert (ladder_built, current) == (len(ladder), built)  # only the ladder: the rest stayed current
