@@ -114,19 +114,29 @@ def counting_ffmpeg(tmp_path: Path) -> tuple[dict[str, str], Path]:
 def paced_ffmpeg(tmp_path: Path, when: str) -> dict[str, str]:
     """The environment of a command whose ffmpeg runs that write a file named with `when` read their
     inputs at real time (`-readrate 1`), a fault injected so that such a run surely lasts as long as
-    the media it reads: for tests that must interrupt work in progress. Other runs are left alone."""
+    the media it reads: for tests that must interrupt work in progress. Other runs are left alone.
+    Each paced run leaves a mark as it starts: `paced_started(tmp_path, ".mp4")` says whether one
+    writing such a file has (a test signals then, not when it sees a partial file, which may belong
+    to a quick step: a poster, a caption file)."""
     bin_dir = tmp_path / "paced-bin"
     bin_dir.mkdir(exist_ok=True)
     wrapper = bin_dir / "ffmpeg"
     wrapper.write_text(f"""#!{sys.executable}
 import os, sys
 args = sys.argv[1:]
-if any({when!r} in arg for arg in args):
+paced = [arg for arg in args if {when!r} in arg]
+if paced:
     args = [a for arg in args for a in ((["-readrate", "1", arg]) if arg == "-i" else [arg])]
+    open(os.path.join({str(bin_dir)!r}, "started" + os.path.splitext(paced[-1])[1]), "a").close()
 os.execv({ffmpeg_exe()!r}, [{ffmpeg_exe()!r}, *args])
 """)
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
     return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+
+
+def paced_started(tmp_path: Path, suffix: str) -> bool:
+    """Whether a paced ffmpeg run (paced_ffmpeg) writing a `suffix` file has started."""
+    return (tmp_path / "paced-bin" / f"started{suffix}").exists()
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from catalogue.model import Clip, MediaInfo, VideoStream
 from catalogue.media import probe_cached
 from catalogue.settings import Settings
 from catalogue.subtitles import read_cues
-from conftest import frame_levels, gray_level, make_video, paced_ffmpeg, write_cutlist, write_vtt
+from conftest import frame_levels, gray_level, make_video, paced_ffmpeg, paced_started, write_cutlist, write_vtt
 
 FPS = 25
 FRAME_MS = 1000 // FPS
@@ -381,20 +381,22 @@ def test_interrupted_cut_leaves_nothing_half_written_and_rerun_completes(
         title = "Impact"
     ''' + clips)
     # Smart clips can all be done in the moment between seeing a partial file and the signal (a fresh
-    # clone once failed so): clip encodes read their input at real time, so every interrupt lands
-    # while an ffmpeg is writing a clip, however fast the machine is.
+    # clone once failed so; and a partial may be a poster's or a caption file's, done in a moment: one
+    # more failed so, the cut finished before the signal). The runs writing a clip read their input at
+    # real time, and the signal is sent once the first of them has started: it lands while an ffmpeg
+    # is writing a clip's MP4 (9.5 s of it), however fast the machine is.
     proc = subprocess.Popen([sys.executable, "-m", "catalogue", "--root", str(tmp_path), "cut", "--force"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
                             env=paced_ffmpeg(tmp_path, when=".clip-"))
     partial = lambda: any(p.name.startswith(".clip-") for p in (media / "clips").glob(".*"))  # noqa: E731
-    _wait_for(lambda: (media / "clips").is_dir() and partial())
+    _wait_for(lambda: paced_started(tmp_path, ".mp4"), timeout_s=600)  # a guard against a hang only
     if how == signal.SIGKILL:
         os.killpg(proc.pid, signal.SIGKILL)  # the command and its ffmpeg, as a closed terminal would
     else:
         proc.send_signal(how)
-    _, stderr = proc.communicate(timeout=60)
+    stdout, stderr = proc.communicate(timeout=60)
     if how != signal.SIGKILL:
-        assert proc.returncode == 130
+        assert proc.returncode == 130, (stdout + stderr).decode(errors="replace")
         assert b"Traceback" not in stderr
         assert not partial()  # cleaned up on the way out
     for output in media.glob("clips/[!.]*"):  # whatever has a final name is complete
