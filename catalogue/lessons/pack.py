@@ -209,7 +209,7 @@ def plan_pack(settings: Settings, catalogue: Catalogue, target: PackTarget, *, l
     steps = pack_steps(settings, catalogue, target.session)
     first_lang = next((s.tracks[0].lang for s in steps if s.tracks), "nl")
     session = PackSession(target.session.title, target.session.description, target.session.audience, steps,
-                          lang or first_lang, has_pdf=bool(pdf_engine))
+                          lang or first_lang, has_pdf=bool(pdf_engine), notices=target.session.notices)
     templates = PackTemplates(settings.templates_dir / "pack")
     guide = templates.guide_html(session).encode()
     entries: dict[str, Entry] = {}

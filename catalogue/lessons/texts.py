@@ -69,6 +69,7 @@ class PackSession:
     steps: tuple[PackStep, ...]
     default_lang: str = "nl"  # the captions shown when a clip starts
     has_pdf: bool = True
+    notices: tuple[str, ...] = ()  # (Dutch) steps left out, e.g. a clip withdrawn on a participant's request
 
     @property
     def clip_steps(self) -> tuple[PackStep, ...]:

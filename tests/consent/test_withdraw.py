@@ -196,6 +196,13 @@ def test_withdraw_takes_ann_out_of_everything_while_the_server_runs(fresh: Path,
     assert entry["ranges"] == 2 and entry["cues_removed"] == 2 and entry["reason"] == "[persoon] vroeg het per mail"
     assert "ann" not in log[0].lower().replace("cues_removed", "") and "zeppelin" not in log[0]
     assert "0 output(s) built" in catalogue(root, "cut").stdout
+    # the session's lesson pack, made again, says which step was left out, as the session page does
+    catalogue(root, "pack", "les", "--no-pdf", "--out", str(tmp_path / "les.zip"))
+    with zipfile.ZipFile(tmp_path / "les.zip") as pack:
+        texts = {name: pack.read(name).decode() for name in pack.namelist() if name.endswith((".html", ".txt"))}
+    for name in ("index.html", "guide.html", "README.txt"):
+        assert "Stap 1 (Eerste clip) is weggelaten" in next(t for n, t in texts.items() if n.endswith(name)), name
+    assert not any("eerste" in name for name in texts)
     again = catalogue(root, "withdraw", "ann")
     assert "(already there)" in again.stdout
     assert len((root / ".catalogue" / "consent.log").read_text().splitlines()) == 1
