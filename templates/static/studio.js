@@ -376,8 +376,9 @@
       }
       S.version = reply.data.version; S.persons = reply.data.persons;
       $("appearance-name").value = "";
+      renderAppearances();  // the new person's option first, then chosen: the next appearance is theirs
       $("appearance-person").value = body.person_id;
-      renderAppearances();
+      $("appearance-new").hidden = true;
       status.textContent = "Verschijning " + fmt(body.start_ms) + " – " + fmt(body.end_ms) + " opgeslagen.";
     });
   });

@@ -503,3 +503,51 @@ def test_snap_to_silence_moves_the_out_point_into_the_quiet_second(context: Any,
     assert page.locator("#clip-in").input_value() == "00:00:02.000"
     assert "Geen stilte" in page.locator("#save-status").inner_text()
     assert errors == [], errors
+
+
+def test_who_appears_where_the_selection_added_as_a_persons_appearance(context: Any, studio: Studio) -> None:
+    """Issue 19: the editor selects what a person says, names them, and the cut list gets a [[person]]
+    with that appearance (comments kept), shown as a band on the timeline; a second appearance of the same
+    person is added to them. Last in this module: it changes the shared cut list."""
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    page.goto(studio.url)
+    page.wait_for_function("() => document.getElementById('studio').dataset.ready === 'true'")
+    before = studio.cutlist.read_text(encoding="utf-8")
+    comments = [line for line in before.splitlines() if "#" in line]
+    add = page.get_by_role("button", name="Selectie toevoegen als verschijning")
+    status = page.locator("#appearance-status")
+
+    # two lines selected, a new person named: saved, and a band on the timeline
+    page.locator("#cues .cue").nth(2).click()
+    page.locator("#cues .cue").nth(3).click(modifiers=["Shift"])
+    assert page.get_by_label("Persoon").input_value() == ""  # "Nieuwe persoon…"
+    page.locator("#appearance-name").fill("Ann Peeters")
+    add.focus()
+    page.keyboard.press("Enter")  # keyboard operable
+    page.wait_for_function("() => /opgeslagen/.test(document.getElementById('appearance-status').textContent)")
+    persons = tomllib.loads(studio.cutlist.read_text(encoding="utf-8"))["person"]
+    assert [(p["id"], p["name"], p["appearances"]) for p in persons] == \
+        [("ann-peeters", "Ann Peeters", [["00:00:04.000", "00:00:08.000"]])]
+    band = page.locator("#appearances .appearance")
+    assert band.count() == 1 and band.first.inner_text() == "Ann Peeters"
+    assert page.get_by_label("Persoon").input_value() == "ann-peeters"  # the next one is hers by default
+
+    # her second appearance: the last line (a click sets where a selection starts, a shift-click its end),
+    # added to the same person
+    page.locator("#cues .cue").nth(5).click()
+    page.locator("#cues .cue").nth(5).click(modifiers=["Shift"])
+    add.click()
+    page.wait_for_function("() => /00:00:11.500 opgeslagen/.test(document.getElementById('appearance-status').textContent)")
+    text = studio.cutlist.read_text(encoding="utf-8")
+    assert tomllib.loads(text)["person"][0]["appearances"] == [["00:00:04.000", "00:00:08.000"],
+                                                               ["00:00:10.000", "00:00:11.500"]]
+    assert page.locator("#appearances .appearance").count() == 2
+    assert [line for line in text.splitlines() if "#" in line] == comments  # the editor's comments kept
+    assert status.inner_text().startswith("Verschijning 00:00:10.000")
+    check = subprocess.run([sys.executable, "-m", "catalogue", "--root", str(studio.root), "check"],
+                           cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert not errors, errors
