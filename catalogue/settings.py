@@ -38,6 +38,9 @@ class Settings:
     root: Path
     base_url: str = ""
     pack_cache_mb: float = PACK_CACHE_MB
+    # where the media are served from (a CDN, an object store, a static host): every media URL of the site
+    # points there, under the names `catalogue publish` writes; "" when the site serves them itself
+    media_url: str = ""
 
     @classmethod
     def from_env(cls, root: str | Path | None = None, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -47,7 +50,8 @@ class Settings:
         return cls(root=Path(chosen).expanduser().resolve(),
                    base_url=parse_base_url(environ.get("CATALOGUE_BASE_URL", ""), "CATALOGUE_BASE_URL"),
                    pack_cache_mb=parse_megabytes(environ.get("CATALOGUE_PACK_CACHE_MB", ""), PACK_CACHE_MB,
-                                                 "CATALOGUE_PACK_CACHE_MB"))
+                                                 "CATALOGUE_PACK_CACHE_MB"),
+                   media_url=parse_media_url(environ.get("CATALOGUE_MEDIA_URL", ""), "CATALOGUE_MEDIA_URL"))
 
     @property
     def pack_cache_bytes(self) -> int:
@@ -96,6 +100,16 @@ class Settings:
         return self.state_dir / "renditions"
 
     @property
+    def hls_dir(self) -> Path:
+        """The adaptive ladders (catalogue.cutting.ladder): a folder per clip and per film."""
+        return self.media_dir / "hls"
+
+    @property
+    def hash_dir(self) -> Path:
+        """The content hash of each served file, by file version (the versions in media URLs)."""
+        return self.state_dir / "hashes"
+
+    @property
     def index_dir(self) -> Path:
         return self.state_dir / "index"
 
@@ -118,6 +132,13 @@ class Settings:
 
     def clip_vtt(self, clip_id: str, lang: str) -> Path:
         return self.clip_transcripts_dir / f"{clip_id}.{lang}.vtt"
+
+    def clip_hls(self, clip_id: str) -> Path:
+        """The folder of a clip's ladder: master.m3u8, and a playlist and a file per rung."""
+        return self.hls_dir / "clips" / clip_id
+
+    def film_hls(self, film_id: str) -> Path:
+        return self.hls_dir / "films" / film_id
 
     def film_video(self, film_id: str) -> Path:
         return self.films_dir / f"{film_id}.mp4"
@@ -177,3 +198,17 @@ def parse_megabytes(value: str, default: float, name: str) -> float:
     if not (math.isfinite(number) and number >= 0) or not value.strip().isascii():
         raise CatalogueError(f"{name}: {value!r} is not a size in megabytes (a number, 0 or more, e.g. 1024)")
     return number
+
+
+def parse_media_url(text: str, name: str = "media_url") -> str:
+    """The media origin as the site uses it (no trailing slash), or "" for none; a clear error for what
+    is no http(s) URL of a folder."""
+    text = text.strip()
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise CatalogueError(f"{name}: {text!r} is not an http(s) address of a folder: set it "
+                             "to where the files of `catalogue publish` are served, e.g. "
+                             "https://media.example.org/catalogue")
+    return text.rstrip("/")

@@ -16,6 +16,12 @@ start-up included, as users run it):
   copy             `cut --mode copy --only …`: stream copy from the keyframe before start
   out-point        a 3-minute clip's end moved by one second, then `cut` (everything else current)
 
+and the adaptive ladder (issue 21): the film's whole ladder encoded in its one ffmpeg run (decode
+once, split, an x264 per rung) against real time (the film's length) and against one ffmpeg per rung
+(the baseline: each decodes the rendition again), wall and CPU seconds; and, from one `cut --jobs 1`
+of the clips with the film's ladder current, what each clip's rungs cost beside its MP4 (the
+per-step times `cut` prints).
+
 against the baseline: one ffmpeg per clip, sequentially, seeking AFTER the input
 (`-i film -ss START -t DUR`, decoding everything before START) with the same encoder settings
 (catalogue.cutting.rendition.ENCODER). The clip variants use `--only` for every clip so that, like the
@@ -44,7 +50,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import re
+import resource
+
 from catalogue.cutting.jobs import encode_args
+from catalogue.cutting.ladder import ladder_args, plan_ladder, rung_args
 from catalogue.media.runner import probe, run_ffmpeg
 from catalogue.cutting import ENCODER
 from catalogue.media.runner import ffmpeg_exe
@@ -196,6 +206,55 @@ def bench(work: Path, args: argparse.Namespace) -> None:
     worst = min(q[0] for q in quality)
     frames = ", ".join(f"{a}/{b}" for _, a, b in quality)
     print(f"smart vs exact-full, every frame: lowest PSNR {worst:.1f} dB; frames (smart/full) {frames}")
+    bench_ladder(work, root, film_s, cli, only)
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bench_ladder(work: Path, root: Path, film_s: int, cli: list[str], only: list[str]) -> None:
+    """The film's ladder in one run vs real time and vs one ffmpeg per rung; a clip's rungs vs its MP4."""
+    rendition = root / "media/films/film.mp4"
+    info = probe(rendition)
+    assert info.video is not None
+    rungs = plan_ladder(info.video.width, info.video.height)
+    out = work / "ladder"
+    out.mkdir(exist_ok=True)
+    began, cpu = time.perf_counter(), cpu_seconds()
+    run_ffmpeg(ladder_args(rendition, rungs, [out / f"{s.name}.mp4" for s in rungs], info.audio is not None),
+               about=rendition)
+    one_run, one_cpu = time.perf_counter() - began, cpu_seconds() - cpu
+    began, cpu = time.perf_counter(), cpu_seconds()
+    for sized in rungs:  # the baseline: a run per rung, each decoding the rendition again
+        run_ffmpeg(rung_args(rendition, out / f"alone-{sized.name}.mp4", sized, info.audio is not None, 0,
+                             info.duration_ms), about=rendition)
+    apart, apart_cpu = time.perf_counter() - began, cpu_seconds() - cpu
+    names = ", ".join(f"{s.name} {s.rung.preset}" for s in rungs)
+    print(f"\nladder of the {film_s} s film ({names}):")
+    print("| encode | wall (s) | × real time | CPU (s) | vs a run per rung |")
+    print("|---|---:|---:|---:|---:|")
+    print(f"| one ffmpeg run, every rung | {one_run:.1f} | {film_s / one_run:.2f}× | {one_cpu:.1f} | {apart / one_run:.2f}× |")
+    print(f"| one ffmpeg run per rung (baseline) | {apart:.1f} | {film_s / apart:.2f}× | {apart_cpu:.1f} | 1.00× |")
+    clip_ladders(root, cli, only, len(rungs))
+
+
+def clip_ladders(root: Path, cli: list[str], only: list[str], rung_count: int) -> None:
+    """What the clips' ladders cost beside their MP4s, from the step times of one `cut --jobs 1`."""
+    clear_outputs(root, (*CLIP_OUTPUTS, "media/hls/clips", ".catalogue/build/media/hls/clips"))
+    done = subprocess.run([*cli, "--jobs", "1", *only], capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"cut failed: {done.stderr}")
+    steps = [(name, float(s)) for name, s in re.findall(r"wrote (\S+) \(([\d.]+) s\)", done.stderr)]
+    mp4 = sum(s for name, s in steps if name.startswith("clip-") and name.endswith(".mp4"))
+    ladder = sum(s for name, s in steps if re.fullmatch(r"\d+p\.(mp4|m3u8)|master\.m3u8", name))
+    print(f"\nthe clips' ladders ({rung_count} rungs each, cut the smart way from the film's rungs), one `cut --jobs 1`:")
+    print("| outputs of the clips | seconds | vs their MP4s |")
+    print("|---|---:|---:|")
+    print(f"| MP4s (smart: edges re-encoded, GOPs copied) | {mp4:.2f} | 1.00× |")
+    print(f"| ladders: {rung_count} rungs and playlists each | {ladder:.2f} | {ladder / mp4:.2f}× "
+          f"({ladder / mp4 / rung_count:.2f}× a rung) |")
 
 
 def main() -> None:

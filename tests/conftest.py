@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -193,6 +194,96 @@ def corpus_dir(name: str) -> Path:
     if not folder.is_dir():
         pytest.skip(f"shared corpus not present at {folder}")
     return folder
+
+
+# --- the adaptive ladder's film (issue 21): shared by the cutting and the player tests -----------------
+
+LADDER_SIZE = (1280, 720)
+LADDER_CLIPS = {"lang": ("00:00:02.300", "00:00:15.100"), "kort": ("00:00:05.000", "00:00:09.000")}
+LADDER_CUES = [("00:00:03.000", "00:00:06.000", "<v Sara>Een buddy en een nieuwkomer"),
+               ("00:00:06.500", "00:00:09.500", "Grenzen trekken is moeilijk"),
+               ("00:00:10.000", "00:00:14.000", "Duurzame verankering in de buurt")]
+
+
+def corner_level_filter() -> str:
+    """Decode only the frame counter: the middle of the gray square in the top-left corner of the
+    ladder film, at whatever size the picture was scaled to."""
+    return "crop=iw*48/1280:ih*48/720:iw*24/1280:ih*24/720,scale=2:2:flags=area"
+
+
+def corner_levels(path: Path) -> list[int]:
+    """The frame counter of every frame of `path` (see ladder_film), in display order."""
+    out = subprocess.run([ffmpeg_exe(), "-hide_banner", "-v", "error", "-i", str(path), "-vf", corner_level_filter(),
+                          "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"], check=True, capture_output=True,
+                         timeout=120).stdout
+    return list(out[::6])
+
+
+@pytest.fixture(scope="session")
+def ladder_film(film_cache: Path) -> Path:
+    """16 s, 1280×720, 25 fps: a busy moving test pattern (so the rungs reach their bitrates, as a real
+    film's do) with a frame counter in its top-left corner (a gray square whose level is the gray film's:
+    16 + 37n mod 220), and a tone. Written in the rendition's form (a closed GOP every 2 s, stitchable
+    headers, superfast, B-frames), as the demo film is: `cut` copies it as the rendition."""
+    path = film_cache / "ladder.mp4"
+    width, height = LADDER_SIZE
+    counter = f"color=c=black:s=96x96:r=25:d=16,format=yuv420p,geq=lum='16+mod(N*{GRAY_STEP}\\,220)':cb=128:cr=128"
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y",
+                    "-f", "lavfi", "-i", f"testsrc2=s={width}x{height}:r=25:d=16",
+                    "-f", "lavfi", "-i", counter, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=16",
+                    "-filter_complex", "[0:v][1:v]overlay=0:0,format=yuv420p[v]", "-map", "[v]", "-map", "2:a",
+                    "-c:v", "libx264", "-preset", "superfast", "-crf", "20", "-profile:v", "high",
+                    "-force_key_frames", "expr:gte(t,n_forced*2)", "-forced-idr", "1", "-sc_threshold", "0",
+                    "-x264-params", "stitchable=1", "-c:a", "aac", "-b:a", "128k", "-ac", "2",
+                    "-movflags", "+faststart", str(path)], check=True, timeout=300)
+    return path
+
+
+@pytest.fixture(scope="session")
+def ladder_site(tmp_path_factory: pytest.TempPathFactory, ladder_film: Path) -> Settings:
+    """A catalogue of the ladder film with two clips (`lang`, 12.8 s, and `kort`, 4 s, both starting and
+    ending between keyframes) and Dutch subtitles: cut (with the ladders) and indexed once per session.
+    Tests only read it."""
+    from catalogue.cutlist import check_cutlists
+    from catalogue.cutting import build, plan_cut
+    from catalogue.media import probe_cached
+    from catalogue.search import build_index
+
+    root = tmp_path_factory.mktemp("ladder-site")
+    (root / "media").mkdir()
+    os.link(ladder_film, root / "media" / "film.mp4") if ladder_film.stat().st_dev == root.stat().st_dev \
+        else shutil.copyfile(ladder_film, root / "media" / "film.mp4")
+    write_vtt(root / "transcripts" / "film.nl.vtt", LADDER_CUES)
+    clips = "".join(f'''
+        [[clip]]
+        id = "{clip_id}"
+        title = "Clip {clip_id}"
+        themes = ["rekrutering"]
+        start = "{start}"
+        end = "{end}"
+    ''' for clip_id, (start, end) in LADDER_CLIPS.items())
+    write_cutlist(root / "media" / "film.toml", '''
+        [film]
+        id = "ladderfilm"
+        title = "Ladderfilm"
+        video = "film.mp4"
+        language = "nl"
+
+        [film.subtitles]
+        nl = "../transcripts/film.nl.vtt"
+
+        [[theme]]
+        id = "rekrutering"
+        title = "Rekrutering"
+    ''' + clips)
+    settings = Settings(root=root)
+    report = check_cutlists(settings.cutlist_paths(), lambda p: probe_cached(p, settings.probe_dir))
+    jobs, unplannable = plan_cut(settings, report.catalogue(), report)
+    assert not unplannable, unplannable
+    summary = build(settings, jobs, workers=2)
+    assert not summary.failed, summary.failed
+    build_index(settings, report.catalogue(), report)
+    return settings
 
 
 # a film with audio descriptions for one clip (one of them too long for its pause: an extended version),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import json
 import signal
+import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -14,12 +16,12 @@ import click
 from catalogue import __version__
 from catalogue.cutlist import Report, check_cutlists, check_site, consent_today, read_tombstones, sync_gone
 from catalogue.cutting import (MODES, Job, build, pending_steps, plan_cut, planned_outputs, remove_outputs,
-                               stale_described)
+                               stale_described, without_ladder)
 from catalogue.buildrecord import BuildRecords
 from catalogue.errors import CatalogueError, CutError, Problem
 from catalogue.media import probe_cached
 from catalogue.cli.progress import BarListener, LineListener, TranscribeBar, TranscribeLines
-from catalogue.settings import PACK_CACHE_MB, Settings, parse_base_url
+from catalogue.settings import PACK_CACHE_MB, Settings, parse_base_url, parse_media_url
 
 
 class CatalogueGroup(click.Group):
@@ -129,11 +131,14 @@ def _consent_lines(settings: Settings, report: Report) -> list[str]:
               help="exact: frame-accurate; re-encodes only the partial 2-s GOPs at a clip's ends and copies the "
                    "rest from the film's rendition (else the whole clip). exact-full: frame-accurate, re-encodes "
                    "the whole clip. copy: no re-encoding, starts at the keyframe before start.")
+@click.option("--ladder/--no-ladder", default=True, show_default=True,
+              help="Make the adaptive ladder (HLS in several qualities, for slow connections). Without it, "
+                   "the site plays the MP4s until a later `cut` makes it.")
 @click.option("--force", is_flag=True, help="Rebuild every output, even those that are current.")
 @click.option("--dry-run", is_flag=True, help="Print what would be built, build nothing.")
 @click.pass_obj
 def cut(settings: Settings, cutlists: tuple[Path, ...], only: tuple[str, ...], jobs: int, mode: str,
-        force: bool, dry_run: bool) -> None:
+        ladder: bool, force: bool, dry_run: bool) -> None:
     """Build clips (MP4, poster, VTT per language), chapters and the web film.
 
     The film's web rendition (a keyframe every 2 s) is made first; exact clips are cut
@@ -155,6 +160,8 @@ def cut(settings: Settings, cutlists: tuple[Path, ...], only: tuple[str, ...], j
         raise CatalogueError(f"--only: {', '.join(map(repr, left_out))} withdrawn (consent withdrawn or ended): "
                              "not published, so not built")
     plan, unplannable = plan_cut(settings, consent.published(catalogue), report, mode=mode, only=only)
+    if not ladder:
+        plan = without_ladder(settings, plan)
     if dry_run:
         _print_plan(settings, plan, force)
         return
@@ -364,26 +371,45 @@ def _print_transcribed(settings: Settings, outcome: Any) -> None:
 @click.option("--pack-cache-mb", type=click.FloatRange(min=0), envvar="CATALOGUE_PACK_CACHE_MB", show_envvar=True,
               help=f"Disk space the lesson packs of sessions defined in a URL may keep, in MiB (default "
                    f"{PACK_CACHE_MB:.0f}); the least recently used go first. Ready-made packs are not counted.")
+@click.option("--media-url", metavar="URL", envvar="CATALOGUE_MEDIA_URL", show_envvar=True,
+              help="Where the media are served (the folder of `catalogue publish`, on a CDN, object store or "
+                   "static host). Unset: this server serves them.")
+@click.option("--no-media-check", is_flag=True, help="Start without checking the media origin first.")
 @click.pass_obj
 def serve(settings: Settings, host: str, port: int, workers: int, base_url: str | None,
-          pack_cache_mb: float | None) -> None:
+          pack_cache_mb: float | None, media_url: str | None, no_media_check: bool) -> None:
     """Run the web catalogue (uvicorn) until interrupted.
 
     Pages, search, embeds and the API read the root's cut lists, outputs and index;
     a new index (`catalogue index`) is picked up without a restart. For many
     viewers, run one worker per core and put nginx in front (deploy/README.md),
     with --base-url set to the address people use (docs/hosting.md).
-    Ctrl+C or SIGTERM stop it; running requests get 5 seconds to finish.
+    With a media URL, every video, poster, caption and HLS file is fetched from there,
+    and the origin is checked first (its files and CORS headers): a problem stops the
+    server with what to fix. Ctrl+C or SIGTERM stop it; running requests get 5 seconds.
     """
     import os
 
     import uvicorn
 
+    from catalogue.web import check_media_origin
+
+    if base_url is not None:
+        settings = replace(settings, base_url=parse_base_url(base_url, "--base-url"))
+    if pack_cache_mb is not None:
+        settings = replace(settings, pack_cache_mb=pack_cache_mb)
+    if media_url is not None:
+        settings = replace(settings, media_url=parse_media_url(media_url, "--media-url"))
     _check_can_listen(host, port)
+    if settings.media_url and not no_media_check:
+        problems = check_media_origin(settings, f"http://{'[' + host + ']' if ':' in host else host}:{port}")
+        if problems:
+            raise CatalogueError(f"the media origin {settings.media_url} is not ready for this site:\n  "
+                                 + "\n  ".join(problems) + "\n(--no-media-check starts anyway)")
     # the workers make their settings from the environment, as Settings.from_env reads it
-    base = parse_base_url(base_url, "--base-url") if base_url is not None else settings.base_url
-    os.environ["CATALOGUE_BASE_URL"] = base
-    os.environ["CATALOGUE_PACK_CACHE_MB"] = repr(settings.pack_cache_mb if pack_cache_mb is None else pack_cache_mb)
+    os.environ["CATALOGUE_BASE_URL"] = settings.base_url
+    os.environ["CATALOGUE_PACK_CACHE_MB"] = repr(settings.pack_cache_mb)
+    os.environ["CATALOGUE_MEDIA_URL"] = settings.media_url
     click.echo(f"Serving {settings.root} on http://{host}:{port}"
                + (f" with {workers} workers" if workers > 1 else "") + " (Ctrl+C stops)")
     # lifespan off: the app has no startup or shutdown work, and a second Ctrl+C (uvicorn's
@@ -480,8 +506,10 @@ def demo(settings: Settings, force: bool, jobs: int, then_serve: bool, port: int
     """Make the demo catalogue in the root: a synthetic film, Dutch and English
     subtitles and a cut list over the six themes, then check, cut, index and serve it.
 
-    Demo content, written for this project, not the real film. Idempotent: a second
-    run reuses what is there.
+    When it serves, the adaptive ladder (HLS for slow connections, minutes of encoding)
+    is made in the background meanwhile, and the player plays the MP4s until it is
+    there; with --no-serve everything is made first. Demo content, written for this
+    project, not the real film. Idempotent: a second run reuses what is there.
     """
     from catalogue.demo import make_demo
 
@@ -490,16 +518,59 @@ def demo(settings: Settings, force: bool, jobs: int, then_serve: bool, port: int
         click.echo(f"made {path.relative_to(settings.root)}")
     ctx = click.get_current_context()
     ctx.invoke(check)
-    ctx.invoke(cut, jobs=jobs)
+    ctx.invoke(cut, jobs=jobs, ladder=not then_serve)
     ctx.invoke(index)
-    if then_serve:
+    if not then_serve:
+        return
+    _check_can_listen("127.0.0.1", port)
+    ladder = _cut_in_background(settings)
+    # uvicorn ends by raising the signal that stopped it again: as an exception here, so the cut stops too
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
         ctx.invoke(serve, host="127.0.0.1", port=port)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if _stop(ladder):
+            click.echo("The adaptive ladder is not finished: `catalogue cut` finishes it.", err=True)
+
+
+DEMO_LADDER_LOG = "demo-ladder.log"
+
+
+def _cut_in_background(settings: Settings) -> subprocess.Popen[bytes]:
+    """`catalogue cut` in another process (what is left: the adaptive ladder), its output in a log."""
+    log_path = settings.state_dir / DEMO_LADDER_LOG
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([sys.executable, "-P", "-m", "catalogue", "--root", str(settings.root), "cut"],
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    shown = log_path.relative_to(settings.root) if log_path.is_relative_to(settings.root) else log_path
+    click.echo(f"The adaptive ladder (HLS for slow connections) is being made in the background, a few minutes "
+               f"(log: {shown}); until then the player plays the MP4s. Stopped early, `catalogue cut` finishes it.")
+    return process
+
+
+def _stop(process: subprocess.Popen[bytes]) -> bool:
+    """Stop a background cut (it removes its partial files) and wait for it; whether it was running."""
+    running = process.poll() is None
+    if running:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return running
 
 
 from catalogue.cli.pack import pack  # noqa: E402  (its own module: the command is large)
+from catalogue.cli.publish import publish  # noqa: E402
 from catalogue.cli.withdraw import withdraw  # noqa: E402
 
 cli.add_command(pack)
+cli.add_command(publish)
 cli.add_command(withdraw)
 
 

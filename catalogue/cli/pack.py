@@ -9,7 +9,7 @@ import click
 from catalogue.buildrecord import BuildRecords
 from catalogue.cutlist import Catalogue, check_cutlists, consent_today
 from catalogue.errors import CatalogueError
-from catalogue.lessons import default_output, plan_pack, resolve_target, target_from_query, write_pack
+from catalogue.lessons import QUALITIES, default_output, plan_pack, resolve_target, target_from_query, write_pack
 from catalogue.lessons import PdfError, find_chromium
 from catalogue.media import probe_cached
 from catalogue.settings import Settings
@@ -22,10 +22,13 @@ from catalogue.settings import Settings
               help="The zip to write. Default: media/packs/<theme|session>-<id>.zip.")
 @click.option("--lang", metavar="LANG", help="Captions shown when a clip starts. Default: the film's language.")
 @click.option("--no-pdf", is_flag=True, help="No guide.pdf (needs no Chromium); guide.html is always there.")
+@click.option("--quality", type=click.Choice(QUALITIES), default="full", show_default=True,
+              help="full: the clips as cut. 360p: the 360p version of each clip's adaptive ladder, about 4.5 MB "
+                   "a minute, for a USB stick or a slow download (default name ends in -360p).")
 @click.option("--force", is_flag=True, help="Write the zip even when its build record says it is current.")
 @click.pass_obj
 def pack(settings: Settings, target: str | None, query: str | None, out: Path | None, lang: str | None,
-         no_pdf: bool, force: bool) -> None:
+         no_pdf: bool, quality: str, force: bool) -> None:
     """Make an offline lesson pack (zip) of a theme or a session.
 
     THEME|SESSION is a session id (from a cut list's [[session]]), a theme id, theme:ID or
@@ -47,8 +50,8 @@ def pack(settings: Settings, target: str | None, query: str | None, out: Path | 
             raise PdfError("no Chromium found to print guide.pdf: install it (e.g. `apt-get install chromium`) "
                            "or pass --no-pdf for a pack with guide.html only")
     _check_lang(catalogue, lang)
-    plan = plan_pack(settings, catalogue, chosen, lang=lang, pdf_engine=engine)
-    dest = (out or default_output(settings, chosen)).resolve()
+    plan = plan_pack(settings, catalogue, chosen, lang=lang, pdf_engine=engine, quality=quality)
+    dest = (out or default_output(settings, chosen, quality)).resolve()
     records = BuildRecords(settings.root, settings.build_dir) if dest.is_relative_to(settings.root) else None
     written = write_pack(plan, dest, records, force=force)
     shown = dest.relative_to(settings.root) if dest.is_relative_to(settings.root) else dest

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import shutil
 import time
-from contextlib import contextmanager
 from functools import partial
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,27 +28,18 @@ from catalogue.model import Clip, Cue, CutList, MediaInfo
 from catalogue.media import file_identity, probe_cached
 from catalogue.cutting.rendition import ENCODER, load_rendition, source_preset, target_size
 from catalogue.settings import Settings
+from catalogue.cutting.ladder import FilmLadder, clip_ladder, film_ladder
 from catalogue.cutting.smartcut import NotSmart, cut_smart, remove_stale_work
+# a Step and the helpers every kind of step uses (cutting/steps.py: the ladder uses them too)
+from catalogue.cutting.steps import FFMPEG_GLOBAL as _GLOBAL, Step, frame_seek_us, is_current as _current
+from catalogue.cutting.steps import run_ffmpeg_into as _run_ffmpeg_into, space_for as _space_for
 from catalogue.cutting.redacted import (cues_outside, dropped_in, outside, overlapping, preset_of, ranges_key,
                                         redacted_rendition_run, require_current)
 from catalogue.subtitles import clip_cues, escape_text, format_vtt
 from catalogue.timecode import format_seconds, format_timecode
 
 MODES = ("exact", "exact-full", "copy")
-_GLOBAL = ("-hide_banner", "-nostdin", "-v", "error", "-progress", "pipe:1", "-nostats")
 _RECIPE_VERSION = 2  # bump when the commands change in a way that should rebuild everything
-
-
-@dataclass(frozen=True)
-class Step:
-    """One output file and how to make it at a temporary path."""
-
-    output: Path
-    key: dict[str, Any]
-    work_ms: int  # media time ffmpeg will write (for progress); 0 when no ffmpeg runs
-    # writes the output at the temporary path; may return what it did (kept in the build record;
-    # a "note" in it is told to the listener)
-    run: Callable[[Path, ProgressCallback], dict[str, Any] | None] = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -60,6 +50,14 @@ class Job:
     steps: tuple[Step, ...]
     note: str = ""
     first: bool = False  # built before every other job (a film's rendition, which clips are cut from)
+
+
+def without_ladder(settings: Settings, jobs: Sequence[Job]) -> list[Job]:
+    """The jobs without their adaptive ladders' steps (everything under settings.hls_dir), for a cut
+    that leaves the ladder to a later one: the site plays the MP4s until it is there."""
+    kept = [replace(job, steps=tuple(s for s in job.steps if not s.output.is_relative_to(settings.hls_dir)))
+            for job in jobs]
+    return [job for job in kept if job.steps]
 
 
 @dataclass
@@ -84,21 +82,6 @@ class CutListener:
 
 
 # --- pure: sizes and ffmpeg arguments --------------------------------------------------
-
-
-def frame_seek_us(start_ms: int, fps: float) -> int:
-    """Where to seek (µs) so the first frame kept is the one on screen at `start`.
-
-    ffmpeg keeps the first frame whose time is at or after the seek point, so a `start`
-    inside a frame would lose that frame: seek to just before the frame's own start
-    instead (100 µs, far less than a frame, covers the rounding of the frame rate).
-    """
-    if not 0 < fps <= 1000:
-        return start_ms * 1000
-    ntsc = next((k * 1000 / 1001 for k in (24, 30, 48, 60, 120) if abs(fps - k * 1000 / 1001) < 0.006), None)
-    rate = ntsc or fps
-    frame = int(start_ms * rate / 1000 + 1e-6)
-    return max(0, min(start_ms * 1000, int(frame * 1_000_000 / rate)) - 100)
 
 
 def encode_args(source: Path, dest: Path, info: MediaInfo, start_ms: int, duration_ms: int | None) -> list[str]:
@@ -157,28 +140,6 @@ def chapter_cues(clips: Sequence[Clip]) -> list[Cue]:
 # --- the plan ---------------------------------------------------------------------------
 
 
-@contextmanager
-def _space_for(output: Path) -> Iterator[None]:
-    """ffmpeg failing on a full disk becomes an error that says what to do."""
-    try:
-        yield
-    except MediaError as exc:
-        if "No space left on device" not in exc.reason:
-            raise
-        raise CatalogueError(f"cannot write {output}: no space left on the device; free some space and "
-                             "run `catalogue cut` again") from exc
-
-
-def _run_ffmpeg_into(output: Path, tmp: Path, args: list[str], about: Path, on_progress: ProgressCallback,
-                     span_ms: tuple[int, int] | None) -> None:
-    with _space_for(output):
-        result = run_ffmpeg(args, about=about, on_progress=on_progress)
-    if result.progress.get("frame") == "0" or not tmp.is_file() or tmp.stat().st_size == 0:
-        where = f" between {format_timecode(span_ms[0])} and {format_timecode(span_ms[1])}" if span_ms else ""
-        raise MediaError(about, f"no video frame{where}: does the picture start later than the sound, "
-                                "or end earlier?")
-
-
 def _ffmpeg_step(output: Path, key: dict[str, Any], work_ms: int, make_args: Callable[[Path], list[str]],
                  about: Path, span_ms: tuple[int, int] | None = None, done: dict[str, Any] | None = None) -> Step:
     def run(tmp: Path, on_progress: ProgressCallback) -> dict[str, Any] | None:
@@ -215,11 +176,6 @@ def _smart_step(settings: Settings, output: Path, key: dict[str, Any], clip: Cli
     return Step(output, key, clip.duration_ms, run)
 
 
-def _current(settings: Settings, step: Step) -> bool:
-    """Whether `step`'s output is there and made from its inputs (read when a later step runs)."""
-    return BuildRecords(settings.root, settings.build_dir).is_current(step.output, step.key)
-
-
 def _text_step(output: Path, key: dict[str, Any], make_text: Callable[[], str]) -> Step:
     def run(tmp: Path, on_progress: ProgressCallback) -> None:
         tmp.write_text(make_text(), encoding="utf-8")
@@ -236,10 +192,11 @@ def machine_note(made_by: str) -> str:
 
 
 def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
-              cues: dict[str, list[Cue]], mode: str, web: Step, ranges: Sequence[tuple[int, int]] = ()) -> Job:
-    """The steps of one clip: MP4, poster, one VTT per subtitle language. `ranges`: the film's redacted
-    ranges; a clip that overlaps one is cut from the redacted rendition (exact), its cues and poster
-    kept outside them."""
+              cues: dict[str, list[Cue]], mode: str, web: Step, ranges: Sequence[tuple[int, int]] = (),
+              ladder: FilmLadder | None = None) -> Job:
+    """The steps of one clip: MP4, poster, one VTT per subtitle language, and its adaptive ladder
+    (catalogue.cutting.ladder) when the film has one. `ranges`: the film's redacted ranges; a clip that
+    overlaps one is cut from the redacted rendition (exact), its cues and poster kept outside them."""
     source = cutlist.film.video_path
     film_id = file_identity(source)
     mp4 = settings.clip_video(clip.id)
@@ -250,7 +207,8 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
         video_key = {**base, "mode": "exact", "kind": "clip", "start_ms": clip.start_ms, "end_ms": clip.end_ms,
                      "encoder": ENCODER, "redact": ranges_key(inside, clip.start_ms)}
         steps = [_smart_step(settings, mp4, video_key, clip, info, source, web, redacted=True)]
-        return _clip_rest(settings, cutlist, clip, info, cues, web, clip.start_ms, steps, "", ranges)
+        return _clip_rest(settings, cutlist, clip, info, cues, web, clip.start_ms, steps, "", ranges, ladder,
+                          video_key["redact"])
     if mode == "copy":
         if not info.web_ready:
             codecs = "/".join(s.codec for s in (info.video, info.audio) if s)
@@ -275,12 +233,14 @@ def plan_clip(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo,
             steps = [_ffmpeg_step(mp4, video_key, clip.duration_ms,
                                   lambda tmp: encode_args(source, tmp, info, clip.start_ms, clip.duration_ms),
                                   source, (clip.start_ms, clip.end_ms), done={"method": "full"})]
-    return _clip_rest(settings, cutlist, clip, info, cues, web, shown_ms, steps, note, ranges)
+    return _clip_rest(settings, cutlist, clip, info, cues, web, shown_ms, steps, note, ranges, ladder)
 
 
 def _clip_rest(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo, cues: dict[str, list[Cue]],
-               web: Step, shown_ms: int, steps: list[Step], note: str, ranges: Sequence[tuple[int, int]]) -> Job:
-    """The clip's poster and VTTs after its video step: outside the redacted ranges."""
+               web: Step, shown_ms: int, steps: list[Step], note: str, ranges: Sequence[tuple[int, int]],
+               ladder: FilmLadder | None = None, redact: list[list[int]] | None = None) -> Job:
+    """The clip's poster and VTTs after its video step: outside the redacted ranges; then its ladder
+    (`redact`: the redacted ranges inside the clip, which its rungs show as the film's do)."""
     source = cutlist.film.video_path
     film_id = file_identity(source)
     poster = settings.clip_poster(clip.id)
@@ -305,6 +265,8 @@ def _clip_rest(settings: Settings, cutlist: CutList, clip: Clip, info: MediaInfo
                **({"dropped": dropped} if dropped else {})}
         kept = cues_outside(lang_cues, ranges) if dropped else lang_cues
         steps.append(_text_step(vtt, key, partial(_clip_vtt, kept, shown_ms, clip.end_ms, vtt_note)))
+    if ladder is not None:  # what the MP4 shows, so that the same subtitles fit
+        steps += clip_ladder(settings, clip.id, (shown_ms, clip.end_ms), info, source, web, ladder, redact or [])
     return Job(clip.id, tuple(steps), note)
 
 
@@ -331,10 +293,10 @@ def rendition_step(settings: Settings, cutlist: CutList, info: MediaInfo,
 
 
 def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[str, list[Cue]], web: Step,
-              ranges: Sequence[tuple[int, int]] = ()) -> Job:
-    """Per film: the chapters track, its subtitles as WebVTT, its rendition and poster. Built before
-    the clips (`first`): exact clips are cut from the rendition. The cues said inside a redacted
-    range are left out, and the poster is taken outside every range."""
+              ranges: Sequence[tuple[int, int]] = (), ladder: FilmLadder | None = None) -> Job:
+    """Per film: the chapters track, its subtitles as WebVTT, its rendition and poster, and its adaptive
+    ladder. Built before the clips (`first`): exact clips are cut from the rendition and the ladder. The
+    cues said inside a redacted range are left out, and the poster is taken outside every range."""
     film, source = cutlist.film, cutlist.film.video_path
     film_id = file_identity(source)
     chapters = chapter_cues(cutlist.clips)
@@ -354,6 +316,8 @@ def plan_film(settings: Settings, cutlist: CutList, info: MediaInfo, cues: dict[
     steps.append(_ffmpeg_step(settings.film_poster(film.id),
                               {"recipe": _RECIPE_VERSION, "film": film_id, "kind": "poster", "at_ms": at_ms}, 0,
                               lambda tmp: poster_args(source, tmp, info, at_ms), source))
+    if ladder is not None:
+        steps += ladder.steps
     return Job(f"film {film.id}", tuple(steps), first=True)
 
 
@@ -370,11 +334,12 @@ def plan_cut(settings: Settings, catalogue: Catalogue, report: Report, *, mode: 
         cues = {lang: report.cues.get((cutlist.film.id, lang), []) for lang in cutlist.film.subtitles}
         ranges = catalogue.redactions.get(cutlist.film.id, ())  # a person's consent withdrawn or ended
         web = rendition_step(settings, cutlist, info, ranges)  # built by the film job; exact clips and posters use it
+        ladder = film_ladder(settings, cutlist.film.id, info, web) if info.video else None
         if not only:
-            jobs.append(plan_film(settings, cutlist, info, cues, web, ranges))
+            jobs.append(plan_film(settings, cutlist, info, cues, web, ranges, ladder))
         for clip in clips:
             try:
-                jobs.append(plan_clip(settings, cutlist, clip, info, cues, mode, web, ranges))
+                jobs.append(plan_clip(settings, cutlist, clip, info, cues, mode, web, ranges, ladder))
             except CatalogueError as exc:
                 unplannable[clip.id] = str(exc)
     return jobs, unplannable
@@ -399,7 +364,11 @@ def remove_outputs(settings: Settings, outputs: Sequence[Path]) -> list[Path]:
 
 
 def pending_steps(job: Job, records: BuildRecords, force: bool) -> list[Step]:
-    return [step for step in job.steps if force or not records.is_current(step.output, step.key)]
+    pending: list[Step] = []
+    for step in job.steps:
+        if force or not records.is_current(step.output, step.key) or any(p.output in step.needs for p in pending):
+            pending.append(step)
+    return pending
 
 
 def build(settings: Settings, jobs: Sequence[Job], *, force: bool = False, workers: int = 1,
@@ -409,7 +378,7 @@ def build(settings: Settings, jobs: Sequence[Job], *, force: bool = False, worke
     RUNNING.reopen()
     records = BuildRecords(settings.root, settings.build_dir)
     for folder in (settings.clips_dir, settings.films_dir, settings.clip_transcripts_dir,
-                   settings.film_transcripts_dir):
+                   settings.film_transcripts_dir, *settings.hls_dir.glob("*/*/")):
         remove_stale_partials(folder)
         remove_stale_partials(settings.build_dir / folder.relative_to(settings.root))  # their records
     summary = CutSummary()

@@ -19,6 +19,11 @@ cost about a second per minute of clip, more than the whole video of a long clip
 
 Two ffmpeg runs: one writes the pieces (both encodes, the copy, the sound) into a temporary
 folder, one joins them with the concat demuxer into the clip (`+faststart`).
+
+The same pieces make a clip's rung of the adaptive ladder (catalogue.cutting.ladder): there the
+"rendition" is the film's rung file (its middle GOPs and its sound are copied), and the `Edges`
+are decoded from the film's rendition, scaled to the rung and encoded with the rung's settings,
+which reproduce the rung file's headers.
 """
 
 from __future__ import annotations
@@ -47,6 +52,22 @@ MIN_EDGE_FRAMES = 3
 
 class NotSmart(Exception):
     """This clip cannot be cut the smart way (the reason says why); re-encode it whole."""
+
+
+@dataclass(frozen=True)
+class Edges:
+    """How the partial GOPs at a clip's ends are re-encoded: decoded from `source` (whose frames have
+    the times of the rendition's), through `filters` (an ffmpeg filter chain, "" for none), with
+    `encoder`'s settings. By default: the rendition's own frames, unfiltered, its own settings."""
+
+    source: Path
+    encoder: dict[str, Any]
+    filters: str = ""
+    name: str = ""  # the kept edges of each kind are in a folder of their own (and pruned apart)
+
+
+def default_edges(rendition: Rendition) -> Edges:
+    return Edges(rendition.path, video_encoder(rendition.preset))
 
 
 @dataclass(frozen=True)
@@ -117,24 +138,26 @@ def _concat_line(path: Path) -> str:
 
 
 def pieces_args(rendition: Rendition, plan: SmartPlan, work: Path, duration_ms: int,
-                have: frozenset[str] = frozenset()) -> list[str]:
+                have: frozenset[str] = frozenset(), edges: Edges | None = None) -> list[str]:
     """One ffmpeg run writing head.mp4, middle.mp4, tail.mp4 (those the plan has, less those in `have`)
-    and sound.m4a in `work`. The edges are encoded from the rendition's own frames, unfiltered: the
-    same size, range and aspect, so the same headers."""
+    and sound.m4a in `work`. The edges are encoded as `edges` says: by default from the rendition's own
+    frames, unfiltered (the same size, range and aspect, so the same headers)."""
     video = rendition.video
     frame_s = rendition.video.seconds(video.pts[1] - video.pts[0]) if len(video.pts) > 1 else 0.04
     source = file_arg(rendition.path)
+    edges = edges or default_edges(rendition)
     inputs: list[str] = []
     outputs: list[str] = []
-    encoder = [str(part) for key, value in video_encoder(rendition.preset).items() for part in (f"-{key}", value)]
+    encoder = [str(part) for key, value in edges.encoder.items() for part in (f"-{key}", value)]
+    filters = ["-vf", edges.filters] if edges.filters else []
     count = 0
 
     def encoded(piece: Piece, seek_s: float, name: str) -> None:
         nonlocal count
         if name in have:
             return
-        inputs.extend([*(["-ss", _seconds(seek_s)] if seek_s > 0 else []), "-i", source])
-        outputs.extend(["-map", f"{count}:v:0", *encoder, "-frames:v", str(piece.count), "-an",
+        inputs.extend([*(["-ss", _seconds(seek_s)] if seek_s > 0 else []), "-i", file_arg(edges.source)])
+        outputs.extend(["-map", f"{count}:v:0", *filters, *encoder, "-frames:v", str(piece.count), "-an",
                         "-map_metadata", "-1", str(work / name)])
         count += 1
 
@@ -167,9 +190,10 @@ def pieces_args(rendition: Rendition, plan: SmartPlan, work: Path, duration_ms: 
 
 
 def join_args(rendition: Rendition, plan: SmartPlan, work: Path, dest: Path,
-              where: dict[str, Path] | None = None) -> list[str]:
+              where: dict[str, Path] | None = None, movflags: str = "+faststart") -> list[str]:
     """The pieces joined into one MP4: video copied through the concat demuxer, the sound at its time.
-    A piece is in `work` unless `where` names another file for it."""
+    A piece is in `work` unless `where` names another file for it. `movflags` shape the file (the
+    default: progressive, index first)."""
     where = where or {}
     names = [name for name, piece in (("head.mp4", plan.head), ("middle.mp4", plan.middle), ("tail.mp4", plan.tail))
              if piece]
@@ -183,29 +207,32 @@ def join_args(rendition: Rendition, plan: SmartPlan, work: Path, dest: Path,
         offset = audio.seconds(audio.pts[plan.audio_first]) - video.seconds(video.pts[(plan.head or plan.middle).first])
         args += ["-itsoffset", _seconds(offset), "-i", file_arg(work / "sound.m4a")]
         maps += ["-map", "1:a:0"]
-    return [*args, *maps, "-c", "copy", "-movflags", "+faststart", "-map_metadata", "-1", "-map_chapters", "-1",
-            file_arg(dest)]
+    return [*args, *maps, "-c", "copy", "-movflags", movflags, "-map_metadata", "-1", "-map_chapters", "-1",
+            "-f", "mp4", file_arg(dest)]
 
 
 def cut_smart(rendition: Rendition, seek_us: int, duration_ms: int, dest: Path, state_dir: Path,
-              on_progress: ProgressCallback | None = None) -> dict[str, Any]:
+              on_progress: ProgressCallback | None = None, *, edges: Edges | None = None,
+              movflags: str = "+faststart") -> dict[str, Any]:
     """Write the clip to `dest` the smart way; return what was done (for the build record).
-    Raises NotSmart when it cannot be done (then nothing is written to `dest`).
+    Raises NotSmart when it cannot be done (then nothing is written to `dest`). `edges` and
+    `movflags`: see Edges and join_args.
 
     The re-encoded edges are kept (`state_dir/edges`, by rendition version, frames and settings):
     moving a clip's out-point re-encodes its tail only, moving its in-point its head only."""
     if rendition.preset is None:
         raise NotSmart("the film's rendition was not made by catalogue's encoder settings")
+    edges = edges or default_edges(rendition)
     plan = plan_smart(rendition, seek_us, duration_ms)
-    edges = state_dir / "edges"
-    for folder in (state_dir / "work", edges):
+    kept = state_dir / "edges" / edges.name if edges.name else state_dir / "edges"
+    for folder in (state_dir / "work", kept):
         folder.mkdir(parents=True, exist_ok=True)
-    cached = {name: edges / f"{_edge_key(rendition, piece)}.mp4"
+    cached = {name: kept / f"{_edge_key(rendition, piece, edges)}.mp4"
               for name, piece in (("head.mp4", plan.head), ("tail.mp4", plan.tail)) if piece}
     have = frozenset(name for name, path in cached.items() if path.is_file())
     work = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=state_dir / "work"))
     try:
-        run_ffmpeg(pieces_args(rendition, plan, work, duration_ms, have), about=rendition.path)
+        run_ffmpeg(pieces_args(rendition, plan, work, duration_ms, have, edges), about=rendition.path)
         for name, path in cached.items():
             made = path if name in have else work / name
             if avc_config(made) != rendition.config:
@@ -214,10 +241,11 @@ def cut_smart(rendition: Rendition, seek_us: int, duration_ms: int, dest: Path, 
                 os.utime(path)  # recently used: kept when old edges are pruned
             else:
                 os.replace(made, path)
-        run_ffmpeg(join_args(rendition, plan, work, dest, cached), about=rendition.path, on_progress=on_progress)
+        run_ffmpeg(join_args(rendition, plan, work, dest, cached, movflags), about=rendition.path,
+                   on_progress=on_progress)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    _prune(edges)
+    _prune(kept)
     video = rendition.video
     frame_ms = lambda piece: round(video.seconds(piece.count * (video.pts[1] - video.pts[0])) * 1000) if piece else 0  # noqa: E731
     return {"method": "smart", "preset": rendition.preset, "frames": plan.frames,
@@ -228,10 +256,13 @@ def cut_smart(rendition: Rendition, seek_us: int, duration_ms: int, dest: Path, 
 KEEP_EDGES = 400  # about 0.5 MB each at 1080p: enough for every clip of a few films, twice over
 
 
-def _edge_key(rendition: Rendition, piece: Piece) -> str:
+def _edge_key(rendition: Rendition, piece: Piece, edges: Edges) -> str:
     stat = rendition.path.stat()
     what = [str(rendition.path.resolve()), stat.st_size, stat.st_mtime_ns, piece.first, piece.count,
-            video_encoder(rendition.preset)]
+            edges.encoder]
+    if edges.source != rendition.path or edges.filters:  # (the keys of the default edges stay as they were)
+        source = edges.source.stat()
+        what += [str(edges.source.resolve()), source.st_size, source.st_mtime_ns, edges.filters]
     return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()[:32]
 
 

@@ -33,6 +33,7 @@ from catalogue.lessons.pdf import PackStopped, chromium_version, print_pdf
 from catalogue.lessons.texts import (PackDescribed, PackSession, PackStep, PackTemplates, PackTrack, caption_file,
                                   clip_file, described_caption_file, described_file, descriptions_file, poster_file,
                                   transcript_file, transcript_text)
+from catalogue.lessons.quality import FULL, clip_source
 from catalogue.lessons.sessions import find_session, parse_session_query, resolve, session_query, theme_session
 from catalogue.settings import Settings
 from catalogue.subtitles import read_cues
@@ -199,9 +200,10 @@ def _require_built(settings: Settings, clip_id: str, number: int, paths: list[Pa
 
 
 def plan_pack(settings: Settings, catalogue: Catalogue, target: PackTarget, *, lang: str | None = None,
-              pdf_engine: str = "") -> PackPlan:
+              pdf_engine: str = "", quality: str = FULL) -> PackPlan:
     """Every file of the pack but the PDF; `lang`: the captions a clip starts with (the film's language
-    by default); `pdf_engine`: the Chromium that will print guide.pdf, "" for a pack without it."""
+    by default); `pdf_engine`: the Chromium that will print guide.pdf, "" for a pack without it;
+    `quality`: the clips as cut (full) or smaller (catalogue.lessons.quality)."""
     if not target.session.steps:
         raise PackError(f"session {target.session.title!r} has no steps: nothing to pack")
     steps = pack_steps(settings, catalogue, target.session)
@@ -219,7 +221,7 @@ def plan_pack(settings: Settings, catalogue: Catalogue, target: PackTarget, *, l
     for step in session.clip_steps:
         assert step.clip is not None and step.film is not None
         clip_id = step.clip.id
-        add(Entry(clip_file(clip_id), source=settings.clip_video(clip_id)))
+        add(Entry(clip_file(clip_id), source=clip_source(settings, clip_id, quality)))
         if settings.clip_poster(clip_id).is_file():
             with_poster.add(clip_id)
             add(Entry(poster_file(clip_id), source=settings.clip_poster(clip_id)))
@@ -358,5 +360,6 @@ def _lock_for(path: Path) -> threading.Lock:
         return _locks.setdefault(path, threading.Lock())
 
 
-def default_output(settings: Settings, target: PackTarget) -> Path:
-    return settings.media_dir / "packs" / f"{target.stem}.zip"
+def default_output(settings: Settings, target: PackTarget, quality: str = FULL) -> Path:
+    suffix = "" if quality == FULL else f"-{quality}"
+    return settings.media_dir / "packs" / f"{target.stem}{suffix}.zip"

@@ -3,5 +3,7 @@
 from __future__ import annotations
 
 from catalogue.web.app import SecurityHeaders, create_app
+from catalogue.web.origin import check_media_origin
+from catalogue.web.publish import PublishReport, publish_catalogue
 
-__all__ = ["SecurityHeaders", "create_app"]
+__all__ = ["check_media_origin", "create_app", "publish_catalogue", "PublishReport", "SecurityHeaders"]

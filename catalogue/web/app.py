@@ -9,11 +9,13 @@ import logging
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 import anyio
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -33,15 +35,19 @@ from catalogue.web.gate import ConsentGate
 from catalogue.web.hosts import HostGuard
 from catalogue.web.packs import routes as pack_routes
 from catalogue.web.presenter import routes as presenter_routes
+from catalogue.web.delivery import IMMUTABLE, SHORT, Delivery, media_origin
 from catalogue.web.state import CatalogueState
 
 
-def security_headers(path: str) -> dict[str, str]:
-    """CSP (scripts and styles only from files), nosniff, Referrer-Policy; framing only for /embed/."""
+def security_headers(path: str, media_origin: str = "") -> dict[str, str]:
+    """CSP (scripts and styles only from files), nosniff, Referrer-Policy; framing only for /embed/.
+    Media (and the HLS player's requests) may come from `media_origin` too; `blob:` is the player's
+    MediaSource, not a script (hls.js runs without a worker: no `worker-src blob:`)."""
     embeddable = path.startswith("/embed/")
-    csp = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-           "media-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-           f"frame-ancestors {'*' if embeddable else chr(39) + 'none' + chr(39)}")
+    extra = f" {media_origin}" if media_origin else ""
+    csp = (f"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{extra}; "
+           f"media-src 'self' blob:{extra}; connect-src 'self'{extra}; object-src 'none'; base-uri 'none'; "
+           f"form-action 'self'; frame-ancestors {'*' if embeddable else chr(39) + 'none' + chr(39)}")
     headers = {"content-security-policy": csp, "x-content-type-options": "nosniff",
                "referrer-policy": "strict-origin-when-cross-origin"}
     if not embeddable:
@@ -110,7 +116,22 @@ class PinnedFileResponse(FileResponse):
 class MediaFiles(StaticFiles):
     """Outputs served straight from disk with Range (206/416), ETag and Last-Modified;
     WebVTT as text/vtt with CORS so tracks load from any page that embeds a clip. Each file is
-    sent from the file it was when the request came (PinnedFileResponse)."""
+    sent from the file it was when the request came (PinnedFileResponse). A versioned name
+    (catalogue.web.delivery) is served when its hash is the file's: cached forever, with CORS."""
+
+    def __init__(self, *, prefix: str = "", delivery: Delivery | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.prefix, self.delivery = prefix, delivery
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        if self.delivery is not None and scope["method"] in ("GET", "HEAD"):
+            found = await run_in_threadpool(self.delivery.resolve, self.prefix + path)  # may hash a new file
+            if found is not None:
+                response = self.file_response(found, await run_in_threadpool(found.stat), scope)
+                response.headers["cache-control"] = IMMUTABLE
+                response.headers["access-control-allow-origin"] = "*"
+                return response
+        return await super().get_response(path, scope)
 
     def file_response(self, full_path: Any, stat_result: Any, scope: Scope, status_code: int = 200) -> Response:
         response = super().file_response(full_path, stat_result, scope, status_code)
@@ -122,7 +143,7 @@ class MediaFiles(StaticFiles):
         if str(full_path).endswith(".vtt"):
             response.headers["content-type"] = "text/vtt; charset=utf-8"
             response.headers["access-control-allow-origin"] = "*"
-        response.headers.setdefault("cache-control", "public, max-age=300")
+        response.headers.setdefault("cache-control", SHORT)
         return response
 
 
@@ -163,7 +184,9 @@ def _not_a_stop(record: logging.LogRecord) -> bool:
 
 def create_app(settings: Settings) -> Starlette:
     templates = Jinja2Templates(directory=str(settings.templates_dir))
+    delivery = Delivery(settings)
     templates.env.filters["clock"] = format_clock
+    templates.env.filters["media"] = partial(media_filter, delivery)
     templates.env.filters["language"] = language_name
     templates.env.globals["duration_iso"] = routes.duration_iso
     templates.env.globals["moment_span"] = routes.moment_span
@@ -189,23 +212,37 @@ def create_app(settings: Settings) -> Starlette:
             Route("/api/clips/{clip_id}", routes.api_clip, name="api_clip"),
             Route("/api/search", routes.api_search, name="api_search"),
             Route("/healthz", routes.healthz, name="healthz"),
-            Mount("/media/clips", MediaFiles(directory=settings.clips_dir, check_dir=False), name="media_clips"),
-            Mount("/media/films", MediaFiles(directory=settings.films_dir, check_dir=False), name="media_films"),
-            Mount("/transcripts/clips", MediaFiles(directory=settings.clip_transcripts_dir, check_dir=False),
-                  name="transcripts_clips"),
-            Mount("/transcripts/films", MediaFiles(directory=settings.film_transcripts_dir, check_dir=False),
-                  name="transcripts_films"),
+            *media_mounts(settings, delivery),
             Mount("/static", MediaFiles(directory=settings.templates_dir / "static"), name="static"),
         ],
-        middleware=[Middleware(SecurityHeaders), Middleware(HostGuard, configured=settings.base_url),
+        middleware=[Middleware(SecurityHeaders, headers_for=partial(security_headers,
+                                                                    media_origin=media_origin(settings.media_url))),
+                    Middleware(HostGuard, configured=settings.base_url),
                     Middleware(ConsentGate)],
         exception_handlers={404: not_found, 405: not_allowed, 500: server_error},
     )
     app.state.settings = settings
+    app.state.delivery = delivery
     app.state.templates = templates
     app.state.catalogue = CatalogueState(settings)
     app.state.search_index = SearchIndex(settings)
     return app
+
+
+def media_mounts(settings: Settings, delivery: Delivery) -> list[Mount]:
+    """The outputs of `cut`, under their plain names and their versioned ones (catalogue.web.delivery)."""
+    folders = {"/media/clips": settings.clips_dir, "/media/films": settings.films_dir, "/media/hls": settings.hls_dir,
+               "/transcripts/clips": settings.clip_transcripts_dir, "/transcripts/films": settings.film_transcripts_dir}
+    return [Mount(url, MediaFiles(directory=folder, check_dir=False, prefix=f"{url}/", delivery=delivery),
+                  name=url.strip("/").replace("/", "_")) for url, folder in folders.items()]
+
+
+def media_filter(delivery: Delivery, site_path: str, optional: bool = False) -> str:
+    """`{{ path | media }}` in a template: where the page fetches that medium (versioned, at the media
+    origin); with optional=True, "" when it is not there (a clip without its ladder)."""
+    if optional and delivery.versioned(site_path) is None:
+        return ""
+    return delivery.url(site_path)
 
 
 async def not_found(request: Request, exc: Exception) -> Response:

@@ -19,10 +19,10 @@ _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 # the clip's own URLs: its page and what hangs under it, its embed, its API record
 _PAGE = re.compile(rf"/(?:clips|embed|api/clips)/({_SLUG})(?:/.*)?", re.S)
 # its files: /media/clips/<id>.mp4, .jpg, .ad.mp4, a folder <id>/ (a streaming ladder), VTTs …
-_FILE = re.compile(rf"/(?:media|transcripts)/clips/({_SLUG})(?:[./].*)?", re.S)
+_FILE = re.compile(rf"/(?:media|transcripts|media/hls)/clips/({_SLUG})(?:[./].*)?", re.S)  # media/hls: its ladder
 _EMBED = re.compile(rf"/embed/({_SLUG})/?")
 _DOWNLOAD = re.compile(rf"/clips/({_SLUG})/transcript\.txt")
-_FILM_FILE = re.compile(rf"/(?:media|transcripts)/films/({_SLUG})[./].*", re.S)
+_FILM_FILE = re.compile(rf"/(?:media|transcripts|media/hls)/films/({_SLUG})[./].*", re.S)
 GONE_TEXT = "Deze clip is verwijderd op vraag van een deelnemer."
 
 

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 
 from catalogue.lessons import SessionError, find_session, parse_session_query, theme_session
 from catalogue.model import ClipStep, Session
-from catalogue.web.routes import EMBED_WIDTH, PROVIDER, _base, _seconds, _snapshot, embed_code
+from catalogue.web.routes import EMBED_WIDTH, PROVIDER, _base, _seconds, _snapshot, embed_code, media_url
 from catalogue.web.session_pages import session_embed_code, session_links
 from catalogue.web.state import ClipView, Snapshot
 
@@ -90,6 +90,6 @@ async def oembed(request: Request) -> Response:
     data = {"version": "1.0", "type": "video", "provider_name": PROVIDER, "provider_url": f"{base}/",
             "title": found.title, "html": code, "width": width, "height": height}
     if found.first is not None and found.first.has_poster:  # the poster has the clip's size
-        data |= {"thumbnail_url": f"{base}{found.first.poster_url}", "thumbnail_width": found.first.size[0],
+        data |= {"thumbnail_url": media_url(request, found.first.poster_url), "thumbnail_width": found.first.size[0],
                  "thumbnail_height": found.first.size[1]}
     return JSONResponse(data)

@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from catalogue.model import Session
 from catalogue.lessons import SessionError, find_session, parse_session_query, resolve, theme_session
+from catalogue.web.delivery import Delivery
 from catalogue.web.routes import json_ld
 from catalogue.web.state import ClipView, Snapshot
 
@@ -20,9 +21,12 @@ NO_STEPS = "Deze sessie heeft nog geen stappen: voeg er clips aan toe."
 CAPTIONS_LANG = "nl"  # the captions shown by default when a clip has them (the site is Dutch); else its first
 
 
-def session_data(session: Session, snapshot: Snapshot) -> dict[str, Any]:
+def session_data(session: Session, snapshot: Snapshot, delivery: Delivery | None = None) -> dict[str, Any]:
     """The session as session-player.js reads it: times in seconds of the clip's own file, the
-    video and caption tracks as URLs of this site (the film's language shown by default)."""
+    video (MP4, and its adaptive ladder when there is one) and caption tracks as the URLs the pages
+    use (catalogue.web.delivery; the site's own paths without `delivery`), the film's language
+    shown by default."""
+    media = delivery.url if delivery else (lambda path: path)
     steps: list[dict[str, Any]] = []
     for step in resolve(session, snapshot.catalogue):
         if step.clip is None:
@@ -32,12 +36,13 @@ def session_data(session: Session, snapshot: Snapshot) -> dict[str, Any]:
         view = snapshot.clips[step.clip.id]
         shown = next((t.lang for t in view.tracks if t.lang == CAPTIONS_LANG), view.tracks[0].lang if view.tracks else "")
         steps.append({
-            "kind": "clip", "id": view.id, "title": step.title or view.clip.title, "src": view.video_url,
-            "poster": view.poster_url if view.has_poster else "",
+            "kind": "clip", "id": view.id, "title": step.title or view.clip.title, "src": media(view.video_url),
+            "hls": media(view.hls_url) if delivery and delivery.versioned(view.hls_url) else "",
+            "poster": media(view.poster_url) if view.has_poster else "",
             "start": step.start_ms / 1000, "end": step.end_ms / 1000,
             "duration": view.clip.duration_ms / 1000,
             "tracks": [{"lang": t.lang, "label": t.label, "kind": t.kind, "default": t.lang == shown,
-                        "src": t.url} for t in view.tracks],
+                        "src": media(t.url)} for t in view.tracks],
             "questions": list(step.questions), "learning_goal": view.clip.learning_goal,
             **({"ad": described_step(view, shown)} if view.described else {}),
         })
@@ -58,7 +63,7 @@ def _snapshot(request: Request) -> Snapshot:
 
 def _render(request: Request, name: str, session: Session | None, back: str,
             problem: str = "", status_code: int = 200) -> Response:
-    data = json_ld(session_data(session, _snapshot(request))) if session else ""
+    data = json_ld(session_data(session, _snapshot(request), request.app.state.delivery)) if session else ""
     context = {"session": session, "data": data, "back": back, "problem": problem}
     response: Response = request.app.state.templates.TemplateResponse(request, name, context,
                                                                       status_code=status_code)

@@ -56,6 +56,12 @@ def _base(request: Request) -> str:
     return base_url(request)  # the configured base_url, else the (checked) Host: web.hosts
 
 
+def media_url(request: Request, site_path: str) -> str:
+    """The absolute URL of a medium (catalogue.web.delivery): versioned, at the media origin or here."""
+    url: str = request.app.state.delivery.url(site_path)
+    return url if url.startswith(("http://", "https://")) else _base(request) + url
+
+
 def _clip_or_404(request: Request) -> ClipView:
     view = _snapshot(request).clips.get(request.path_params["clip_id"])
     if view is None:
@@ -94,21 +100,22 @@ def clip_json(request: Request, view: ClipView) -> dict[str, Any]:
         "speakers": list(clip.speakers), "start_ms": clip.start_ms, "end_ms": clip.end_ms,
         "duration_ms": clip.duration_ms,
         "url": f"{base}/clips/{clip.id}", "embed_url": f"{base}/embed/{clip.id}",
-        "video_url": f"{base}{view.video_url}" if view.has_video else None,
-        "poster_url": f"{base}{view.poster_url}" if view.has_poster else None,
-        "subtitles": [track_json(base, t) for t in view.tracks],
+        "video_url": media_url(request, view.video_url) if view.has_video else None,
+        "hls_url": media_url(request, view.hls_url) if request.app.state.delivery.versioned(view.hls_url) else None,
+        "poster_url": media_url(request, view.poster_url) if view.has_poster else None,
+        "subtitles": [track_json(request, t) for t in view.tracks],
         "audio_description": {
-            "video_url": f"{base}{view.described.url}" if view.described else None,
+            "video_url": media_url(request, view.described.url) if view.described else None,
             "extended": bool(view.described and view.described.extended),
-            "descriptions": [{"lang": t.lang, "url": f"{base}{t.url}"} for t in view.descriptions],
+            "descriptions": [{"lang": t.lang, "url": media_url(request, t.url)} for t in view.descriptions],
             "transcript_url": f"{base}/clips/{clip.id}/transcript",
         },
         "learning_goal": clip.learning_goal, "questions": list(clip.questions), "audience": clip.audience,
     }
 
 
-def track_json(base: str, track: Track) -> dict[str, Any]:
-    return {"lang": track.lang, "label": track.label, "url": f"{base}{track.url}",
+def track_json(request: Request, track: Track) -> dict[str, Any]:
+    return {"lang": track.lang, "label": track.label, "url": media_url(request, track.url),
             "machine_made": bool(track.made_by), "reviewed": track.reviewed, "made_by": track.made_by or None}
 
 
@@ -124,8 +131,9 @@ def clip_ld(request: Request, view: ClipView) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": ["VideoObject", "LearningResource"], "name": clip.title,
         "description": clip.description or f"Kennisclip uit {film.title}",
-        "thumbnailUrl": f"{base}{view.poster_url}", "uploadDate": _file_date(request.app.state.settings.clip_video(clip.id)),
-        "duration": duration_iso(clip.duration_ms), "contentUrl": f"{base}{view.video_url}",
+        "thumbnailUrl": media_url(request, view.poster_url),
+        "uploadDate": _file_date(request.app.state.settings.clip_video(clip.id)),
+        "duration": duration_iso(clip.duration_ms), "contentUrl": media_url(request, view.video_url),
         "embedUrl": f"{base}/embed/{clip.id}", "inLanguage": film.language,
         "isPartOf": {"@type": "VideoObject", "name": film.title, "url": f"{base}/films/{film.id}"},
         "learningResourceType": "video", "educationalUse": ["instruction", *(["discussion"] if clip.questions else [])],
@@ -222,8 +230,8 @@ async def film_detail(request: Request) -> Response:
     base = _base(request)
     ld = {
         "@context": "https://schema.org", "@type": "VideoObject", "name": film.film.title,
-        "description": film.film.description or film.film.title, "thumbnailUrl": f"{base}{film.poster_url}",
-        "contentUrl": f"{base}{film.video_url}", "inLanguage": film.film.language,
+        "description": film.film.description or film.film.title, "thumbnailUrl": media_url(request, film.poster_url),
+        "contentUrl": media_url(request, film.video_url), "inLanguage": film.film.language,
         "uploadDate": _file_date(request.app.state.settings.film_video(film.id)),
         **({"duration": duration_iso(film.duration_ms)} if film.duration_ms else {}),
         "hasPart": [{"@type": "Clip", "name": c.clip.title, "startOffset": c.clip.start_ms / 1000,
@@ -304,7 +312,7 @@ async def api_search(request: Request) -> Response:
     base = _base(request)
     for clip in data["clips"]:
         clip["url"] = f"{base}/clips/{clip['id']}"
-        clip["poster_url"] = f"{base}/media/clips/{clip['id']}.jpg"
+        clip["poster_url"] = media_url(request, f"/media/clips/{clip['id']}.jpg")
         for moment in clip["moments"]:
             moment["url"] = f"{base}/clips/{clip['id']}?t={moment['start_ms'] / 1000:g}"
     return JSONResponse(data)

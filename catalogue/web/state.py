@@ -69,6 +69,11 @@ class ClipView:
     def poster_url(self) -> str:
         return f"/media/clips/{self.clip.id}.jpg"
 
+    @property
+    def hls_url(self) -> str:
+        """Its adaptive ladder's master playlist (there once `cut` made it)."""
+        return f"/media/hls/clips/{self.clip.id}/master.m3u8"
+
 
 @dataclass(frozen=True)
 class FilmView:
@@ -91,6 +96,10 @@ class FilmView:
     @property
     def poster_url(self) -> str:
         return f"/media/films/{self.film.id}.jpg"
+
+    @property
+    def hls_url(self) -> str:
+        return f"/media/hls/films/{self.film.id}/master.m3u8"
 
     @property
     def chapters_url(self) -> str:

@@ -51,8 +51,14 @@
     window.setTimeout(function () { status.textContent = text; }, 50);
   }
 
-  // The one place that points the player at a file (adaptive streaming may take it over).
+  // The one place that points the player at a file: through media-source.js, which plays the plain
+  // version from its adaptive ladder again where it did (the described version is an MP4 of its own).
   function setSource(url) {
+    if (window.CatalogueMedia) {
+      var ladder = url === plainSrc ? (video.dataset.hls || "") : "";
+      window.CatalogueMedia.setSources(video, { hls: ladder, mp4: url }, {});
+      return;
+    }
     video.src = url;
     video.load();
   }

@@ -244,8 +244,17 @@
     var start = at(Number(step.start) || 0);
     var whole = !Number(step.end) || (step.duration && Number(step.end) >= step.duration - 0.05);
     var end = at(Number(step.end) || 0);
-    v.src = (described ? described.src : step.src) + (start > 0 || !whole ? "#t=" + start + (whole ? "" : "," + end) : "");
+    var mp4 = (described ? described.src : step.src) + (start > 0 || !whole ? "#t=" + start + (whole ? "" : "," + end) : "");
+    if (location.protocol !== "file:") {  // (a lesson pack plays from files, which CORS mode refuses)
+      v.crossOrigin = "anonymous";  // captions and video may come from the media origin (issue 21)
+    }
     box.append(v);
+    var ready = Promise.resolve();
+    if (!described && step.hls && window.CatalogueMedia) {  // the adaptive ladder where it plays (media-source.js)
+      ready = window.CatalogueMedia.setSources(v, { hls: step.hls, mp4: mp4 }, { time: start });
+    } else {  // the described version is an MP4 of its own
+      v.src = mp4;
+    }
     addTracks(v, (described ? described.tracks : step.tracks) || []);
     if (presenter) {
       var caption = el("p", "sp-clip-title", step.title || "");
@@ -293,7 +302,7 @@
       box.append(el("p", "sp-error", "Deze clip kan niet worden afgespeeld."));
     });
     video = v;
-    if (autoplay) { play(v); }
+    if (autoplay) { ready.then(function () { if (video === v) { play(v); } }); }  // once it has its source
     return box;
   }
 
@@ -339,6 +348,7 @@
   function leave() {
     if (video) {
       video.pause();
+      if (window.CatalogueMedia) { window.CatalogueMedia.detach(video); }
       video.removeAttribute("src");  // stop the download of a clip nobody watches any more
       video.load();
       video = null;

@@ -40,7 +40,9 @@ def test_consent_that_ended_yesterday_is_withdrawn_on_the_next_request(fresh: Pa
         assert client.get(url).status_code == 503, url
     result = catalogue(fresh, "cut")
     assert client.get("/media/films/film.mp4").status_code == 200
-    assert "Removed 10 output(s) of clips no longer published" in result.stderr  # MP4, poster, VTT, descriptions VTT each; tweede's described version and its captions
+    # MP4, poster, VTT, descriptions VTT each; tweede's described version and its captions; and the two
+    # clips' ladders of one rung (its file and playlist, the master)
+    assert "Removed 16 output(s) of clips no longer published" in result.stderr
     assert not (fresh / "media" / "clips" / "eerste.mp4").exists()
     proof = catalogue(fresh, "withdraw", "--verify", "ann", check=False)
     assert proof.returncode == 1 and "their word(s)" in proof.stderr  # the index: until `catalogue index`
@@ -60,7 +62,8 @@ def test_uses_without_embed_and_download_refuse_those_while_the_page_plays(fresh
     set_person(fresh, "sara", 'uses = ["site", "pack"]')
     client = TestClient(create_app(Settings(root=fresh)))
     page = client.get("/clips/derde")
-    assert page.status_code == 200 and '<video' in page.text and "/media/clips/derde.mp4" in page.text
+    assert page.status_code == 200 and '<video' in page.text
+    assert re.search(r'"/media/clips/derde\.[0-9a-f]{16}\.mp4"', page.text)  # its versioned name
     assert client.get("/media/clips/derde.mp4", headers={"Range": "bytes=0-99"}).status_code == 206
     assert "Insluitcode" not in page.text and "Downloads" not in page.text  # no embed code, no download links
     embed = client.get("/embed/derde")

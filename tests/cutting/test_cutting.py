@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from catalogue.cutting import jobs as cutting
+from catalogue.cutting import steps
 from catalogue.cutlist import check_cutlists
 from catalogue.cutting.jobs import (build, chapter_cues, copy_start_ms, encode_args, frame_seek_us,
                                plan_cut, target_size)
@@ -328,7 +328,7 @@ def test_a_deleted_or_tampered_output_is_rebuilt(small_catalogue: Callable[..., 
 def test_a_failed_clip_does_not_stop_the_others_and_leaves_no_output(
         small_catalogue: Callable[..., Path], settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     small_catalogue()
-    real = cutting.run_ffmpeg
+    real = steps.run_ffmpeg  # what every step runs ffmpeg through
 
     def failing(args: list[str], **kwargs: object) -> tuple[str, str]:
         if any("eerste" in arg for arg in args):
@@ -337,7 +337,7 @@ def test_a_failed_clip_does_not_stop_the_others_and_leaves_no_output(
             raise MediaError(Path("film.mp4"), "ffmpeg failed (exit 1): injected")
         return real(args, **kwargs)
 
-    monkeypatch.setattr(cutting, "run_ffmpeg", failing)
+    monkeypatch.setattr(steps, "run_ffmpeg", failing)
     summary = cut(settings, workers=2)
     assert list(summary.failed) == ["eerste"]
     assert (settings.clips_dir / "tweede.mp4").is_file()

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from catalogue.cutting import jobs as cutting
+from catalogue.cutting import steps
 from catalogue.media import probecache
 from catalogue.cutlist import check_cutlists
 from catalogue.cutting.jobs import CutSummary, build, plan_cut
@@ -39,13 +39,19 @@ from catalogue.web import create_app
 from conftest import write_vtt
 
 FRAME_MS = 40
-# The outputs of the small catalogue, in the order a one-job-at-a-time cut builds them.
+# The outputs of the small catalogue, in the order a one-job-at-a-time cut builds them (its 320×240
+# film has a ladder of one rung).
 ORDER = ["transcripts/films/testfilm.chapters.vtt", "transcripts/films/testfilm.nl.vtt",
          "media/films/testfilm.mp4", "media/films/testfilm.jpg",
+         "media/hls/films/testfilm/234p.mp4", "media/hls/films/testfilm/234p.m3u8",
+         "media/hls/films/testfilm/master.m3u8",
          "media/clips/eerste.mp4", "media/clips/eerste.jpg", "transcripts/clips/eerste.nl.vtt",
-         "media/clips/tweede.mp4", "media/clips/tweede.jpg", "transcripts/clips/tweede.nl.vtt"]
+         "media/hls/clips/eerste/234p.mp4", "media/hls/clips/eerste/234p.m3u8", "media/hls/clips/eerste/master.m3u8",
+         "media/clips/tweede.mp4", "media/clips/tweede.jpg", "transcripts/clips/tweede.nl.vtt",
+         "media/hls/clips/tweede/234p.mp4", "media/hls/clips/tweede/234p.m3u8", "media/hls/clips/tweede/master.m3u8"]
 DURATION_MS = {"testfilm": 12_000, "eerste": 2400, "tweede": 2600}
-OUTPUT_DIRS = ("media/clips", "media/films", "transcripts/clips", "transcripts/films")
+OUTPUT_DIRS = ("media/clips", "media/films", "transcripts/clips", "transcripts/films", "media/hls/films/testfilm",
+               "media/hls/clips/eerste", "media/hls/clips/tweede")
 
 # Runs the real CLI, killed with SIGKILL at CATALOGUE_FAULT = "after-record:N" (just after the
 # Nth build record is saved) or "in-record:N" (half-way through writing the Nth record).
@@ -110,10 +116,14 @@ def partials(root: Path) -> list[str]:
 
 
 def assert_complete(root: Path, name: str) -> None:
-    """The output under this final name is whole: MP4s probe with their duration, JPEGs end, VTTs parse."""
+    """The output under this final name is whole: MP4s probe with their duration, JPEGs end, VTTs parse,
+    playlists end."""
     path = root / name
-    stem = path.name.split(".")[0]
-    if path.suffix == ".mp4":
+    stem = path.parent.name if "/hls/" in name else path.name.split(".")[0]
+    if path.suffix == ".m3u8":
+        text = path.read_text("utf-8")
+        assert text.startswith("#EXTM3U\n") and ("#EXT-X-ENDLIST\n" in text or "#EXT-X-STREAM-INF" in text), name
+    elif path.suffix == ".mp4":
         assert abs(probe(path).duration_ms - DURATION_MS[stem]) <= FRAME_MS, name
     elif path.suffix == ".jpg":
         data = path.read_bytes()
@@ -155,11 +165,12 @@ def own_film(small_catalogue: Callable[..., Path], tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(("point", "at"), [
-    ("after-record", 7),   # between clips: eerste done, tweede not started
-    ("after-record", 4),   # between the film job and the first clip
-    ("after-record", 5),   # between the steps of a clip: eerste.mp4 done, its poster not
-    ("in-record", 6),      # writing eerste.jpg's record: the poster is in place, its record half written
+    ("after-record", 13),  # between clips: eerste done, tweede not started
+    ("after-record", 7),   # between the film job and the first clip
+    ("after-record", 8),   # between the steps of a clip: eerste.mp4 done, its poster not
+    ("in-record", 9),      # writing eerste.jpg's record: the poster is in place, its record half written
     ("in-record", 3),      # writing the web film's record
+    ("after-record", 5),   # the film's rung encoded, its playlist not written: only the playlists follow
 ])
 def test_sigkill_at_a_point_leaves_only_whole_outputs_and_rerun_builds_only_the_rest(
         own_film: Path, tmp_path: Path, counting_ffmpeg: tuple[dict[str, str], Path], point: str, at: int) -> None:
@@ -256,6 +267,9 @@ def test_full_clips_disk_fails_clearly_keeps_the_old_clip_and_rerun_completes(
     rerun = run_cli(tmp_path, "cut")
     assert rerun.returncode == 0, rerun.stderr
     assert changed(before, outputs(tmp_path)) == ["media/clips/tweede.jpg", "media/clips/tweede.mp4",
+                                                  "media/hls/clips/tweede/234p.m3u8",
+                                                  "media/hls/clips/tweede/234p.mp4",
+                                                  "media/hls/clips/tweede/master.m3u8",
                                                   "transcripts/clips/tweede.nl.vtt",
                                                   "transcripts/films/testfilm.chapters.vtt"]
     assert abs(probe(clips / "tweede.mp4").duration_ms - 2200) <= FRAME_MS
@@ -287,7 +301,7 @@ def test_full_state_disk_fails_each_job_clearly_and_rerun_completes(
 def test_injected_enospc_from_ffmpeg_and_from_a_subtitle_write(
         small_catalogue: Callable[..., Path], settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     small_catalogue()
-    real_ffmpeg, real_write_text = cutting.run_ffmpeg, Path.write_text
+    real_ffmpeg, real_write_text = steps.run_ffmpeg, Path.write_text
 
     def ffmpeg_disk_full(args: list[str], **kwargs: object) -> object:
         if any(".eerste.partial-" in arg and arg.endswith(".mp4") for arg in args):
@@ -303,7 +317,7 @@ def test_injected_enospc_from_ffmpeg_and_from_a_subtitle_write(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_write_text(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cutting, "run_ffmpeg", ffmpeg_disk_full)
+    monkeypatch.setattr(steps, "run_ffmpeg", ffmpeg_disk_full)
     monkeypatch.setattr(Path, "write_text", write_text_disk_full)
     summary = cut(settings)
     assert summary.failed == {
@@ -317,7 +331,9 @@ def test_injected_enospc_from_ffmpeg_and_from_a_subtitle_write(
     monkeypatch.undo()
     assert rel(settings.root, cut(settings).built) == sorted(
         ["media/clips/eerste.mp4", "media/clips/eerste.jpg", "transcripts/clips/eerste.nl.vtt",
-         "transcripts/clips/tweede.nl.vtt"])
+         "transcripts/clips/tweede.nl.vtt",  # and the ladders, which come after the failed step in each job
+         *(f"media/hls/clips/{clip}/{name}" for clip in ("eerste", "tweede")
+           for name in ("234p.mp4", "234p.m3u8", "master.m3u8"))])
 
 
 # --- corrupt build records and probe cache ----------------------------------------------------
@@ -456,11 +472,12 @@ def test_a_film_rewritten_in_place_is_recut_and_only_its_video_outputs(
     assert film.stat().st_ino == stamp.st_ino and film.stat().st_size == stamp.st_size
     summary = cut(settings)
     assert not summary.failed
-    assert rel(settings.root, summary.built) == sorted(n for n in ORDER if n.endswith((".mp4", ".jpg")))
+    video = sorted(n for n in ORDER if n.endswith((".mp4", ".jpg", ".m3u8")))  # and the ladders' playlists
+    assert rel(settings.root, summary.built) == video
 
     with open(film, "ab") as handle:  # grows (a re-export appended to it): recut again
         handle.write(b"\0" * 16)
-    assert rel(settings.root, cut(settings).built) == sorted(n for n in ORDER if n.endswith((".mp4", ".jpg")))
+    assert rel(settings.root, cut(settings).built) == video
 
 
 def test_changed_subtitles_rebuild_only_the_subtitle_outputs_and_start_no_ffmpeg(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from catalogue.demo import generator as demo
@@ -100,3 +104,68 @@ def test_the_demo_film_is_written_in_the_rendition_form_so_cut_copies_it(tmp_pat
     facts = read_rendition(out)
     assert facts is not None and [p for p, _ in facts.video.keys] == grid_keyframes(facts.video)
     assert source_preset(out, probe(out), tmp_path / "cache") is not None  # its headers are the clip encoder's
+
+
+def _processes_under(root: Path) -> list[str]:
+    """The command lines of running processes that name `root` (the demo's server, its background cut)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if str(root).encode() in args:
+            found.append(" ".join(a.decode(errors="replace") for a in args))
+    return found
+
+
+def test_the_demo_serves_before_its_ladder_and_makes_the_ladder_in_the_background(tmp_path: Path) -> None:
+    """What a first `make demo` does, on a stand-in film: the site is up after the quick part of the cut
+    (no ladder in it); stopped at once, the background cut stops with it and leaves nothing half-made;
+    the next run serves again, the ladder appears beside the running site, and the site uses it."""
+    import sys
+    import urllib.request
+
+    settings = Settings(root=tmp_path)
+    _stand_in_film(settings.media_dir / "demo" / f"{FILM_ID}.mp4", plan_timeline().duration_ms)
+    ladder_log = settings.state_dir / "demo-ladder.log"
+
+    with _running_demo(tmp_path) as (base, shown):
+        assert "in the background" in shown
+        assert ".m3u8" not in shown and "234p" not in shown  # the foreground cut made no rung
+    assert not _processes_under(tmp_path)
+    assert not [p for p in tmp_path.rglob("*") if ".partial-" in p.name]
+
+    with _running_demo(tmp_path) as (base, shown):
+        while "output(s) built" not in (ladder_log.read_text(errors="replace") if ladder_log.exists() else ""):
+            time.sleep(0.5)
+        assert "0 failed" in ladder_log.read_text() and (settings.film_hls(FILM_ID) / "master.m3u8").is_file()
+        with urllib.request.urlopen(f"{base}/clips/{THEMES[0].clips[0].id}", timeout=30) as response:
+            assert "/media/hls/clips/" in response.read().decode()  # the running site found the new ladder
+    assert not _processes_under(tmp_path)
+
+
+@contextmanager
+def _running_demo(root: Path) -> Iterator[tuple[str, str]]:
+    """`catalogue demo` until the block ends (then SIGTERM, as a service manager stops it): its base URL
+    and what it printed until it served."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+    from servers import free_port, healthy
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    output = root / "demo-output.log"
+    with open(output, "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "catalogue", "--root", str(root), "demo", "--port", str(port)],
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        while not healthy(f"{base}/healthz"):
+            assert process.poll() is None, output.read_text(errors="replace")
+            time.sleep(0.2)
+        yield base, output.read_text(errors="replace")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=120)
+    assert process.returncode == 0, output.read_text(errors="replace")

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -53,10 +54,10 @@ def chromium(extra_args: Sequence[str] = ()) -> Iterator[Any]:
 
 
 @contextmanager
-def catalogue_server(root: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """`python -m catalogue --root ROOT serve` on a free loopback port until the block ends (`env`: more
-    environment, e.g. CATALOGUE_* settings); yields its base URL. Its output goes to ROOT/serve.log, shown
-    when it does not come up."""
+def catalogue_server(root: Path, *serve_args: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`python -m catalogue --root ROOT serve [SERVE_ARGS]` on a free loopback port until the block ends
+    (`env`: more environment, e.g. CATALOGUE_* settings); yields its base URL. Its output goes to
+    ROOT/serve.log, shown when it does not come up."""
     from catalogue.settings import PROJECT_DIR
 
     port = free_port()
@@ -64,7 +65,8 @@ def catalogue_server(root: Path, env: dict[str, str] | None = None) -> Iterator[
     log_path = root / "serve.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "catalogue", "--root", str(root), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "catalogue", "--root", str(root), "serve", "--host", "127.0.0.1", "--port", str(port),
+             *serve_args],
             cwd=PROJECT_DIR, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     try:
@@ -76,12 +78,17 @@ def catalogue_server(root: Path, env: dict[str, str] | None = None) -> Iterator[
             time.sleep(0.1)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a server process, kill it when it does not stop within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def healthy(url: str) -> bool:
@@ -135,3 +142,41 @@ def asgi_request(app: Starlette, target: bytes, headers: list[tuple[bytes, bytes
                                        for k, v in start["headers"]}, body)
 
     return anyio.run(run)
+
+
+NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx")
+                                       if os.access(p, os.X_OK)), None)
+NO_NGINX = "nginx is not installed (apt-get install nginx-light); it runs the deployment examples in deploy/"
+
+
+@contextmanager
+def nginx(conf_text: str, prefix: Path) -> Iterator[None]:
+    """nginx in the foreground with this configuration, its pid, logs and temp files under `prefix`, until
+    the block ends (as root, its workers run as root: pytest's folders are not readable by `nobody`)."""
+    assert NGINX is not None
+    (prefix / "logs").mkdir(parents=True, exist_ok=True)
+    conf = prefix / "nginx.conf"
+    conf.write_text(conf_text, encoding="utf-8")
+    directives = "daemon off;" + (" user root;" if os.geteuid() == 0 else "")
+    with open(prefix / "nginx.out", "wb") as log:
+        process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(conf), "-e", "logs/error.log", "-g", directives],
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield
+    finally:
+        stop(process)
+
+
+def wait_for(url: str, timeout_s: float = 30) -> None:
+    """Until `url` answers at all (any status), or fail."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{url} did not answer within {timeout_s:.0f} s")
+            time.sleep(0.1)

@@ -3,6 +3,7 @@ transcripts and a cut list, then `check`, `cut` and `index` (in-process)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -39,3 +40,9 @@ def build_site(root: Path, film: Path, cutlist: str, transcripts: dict[str, Cues
     assert not summary.failed, summary.failed
     build_index(settings, report.catalogue(), report)
     return settings
+
+
+def unversioned(url: str) -> str:
+    """A media URL without its content hash (catalogue.web.delivery): `/media/clips/x.<hash>.mp4` →
+    `/media/clips/x.mp4`, `/media/hls/clips/x.<hash>/master.m3u8` → `/media/hls/clips/x/master.m3u8`."""
+    return re.sub(r"\.[0-9a-f]{16}(?=[./])", "", url)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import http.client
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,7 @@ import pytest
 
 from catalogue.settings import PROJECT_DIR
 from catalogue.web.app import security_headers
-from servers import free_port, healthy
+from servers import free_port, healthy, stop
 from sites import build_site
 
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx")
@@ -83,15 +84,6 @@ class Site:
     prefix: Path
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
 def _wait(url: str, processes: dict[str, tuple[subprocess.Popen[bytes], Path]]) -> None:
     deadline = time.monotonic() + STARTUP_S
     while not healthy(url):
@@ -106,7 +98,7 @@ def render_conf(root: Path, listen: str, app: str) -> str:
     """deploy/nginx.conf with its placeholders filled in, as deploy/README.md does with sed."""
     text = CONF.read_text(encoding="utf-8")
     for placeholder, value in {"@ROOT@": str(root), "@STATIC@": str(PROJECT_DIR / "templates" / "static"),
-                               "@LISTEN@": listen, "@APP@": app}.items():
+                               "@LISTEN@": listen, "@APP@": app, "@PUBLISH@": str(root / "published")}.items():
         text = text.replace(placeholder, value)
     return text
 
@@ -154,7 +146,7 @@ def site(catalogue_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield Site(f"http://127.0.0.1:{nginx_port}", f"http://{app}", catalogue_root, prefix)
     finally:
         for process, _ in reversed(processes.values()):
-            _stop(process)
+            stop(process)
 
 
 @pytest.fixture(scope="module")
@@ -197,7 +189,7 @@ def test_pages_and_api_are_proxied_with_the_apps_headers(client: httpx2.Client, 
 
     clip = client.get("/clips/eerste")
     assert clip.status_code == 200 and "Eerste clip" in clip.text
-    assert "/media/clips/eerste.mp4" in clip.text
+    assert re.search(r'"/media/clips/eerste\.[0-9a-f]{16}\.mp4"', clip.text)  # versioned (catalogue.web.delivery)
     assert_security_headers(clip, "/clips/eerste")
 
     embed = client.get("/embed/eerste")
@@ -372,18 +364,47 @@ def test_refusals_look_like_the_apps(client: httpx2.Client) -> None:
         assert_security_headers(response, path)
 
 
+# --- versioned media: from the published folder, else from the app -------------------------------------
+
+def test_versioned_media_come_from_the_published_folder_or_else_the_app(client: httpx2.Client, site: Site) -> None:
+    page = client.get("/clips/eerste").text
+    names = re.findall(r'"(/(?:media|transcripts)/[^"#]*\.[0-9a-f]{16}[^"#]*)"', page)
+    assert any(n.endswith(".mp4") for n in names) and any("master.m3u8" in n for n in names)
+    for name in names:  # not published yet: nginx asks the app, which checks the hash
+        response = client.get(name)
+        assert response.status_code == 200, name
+        assert response.headers["cache-control"] == "public, max-age=31536000, immutable", name
+        assert response.headers["access-control-allow-origin"] == "*", name
+    stale = re.sub(r"\.[0-9a-f]{16}", ".0123456789abcdef", names[0], count=1)
+    assert client.get(stale).status_code == 404
+
+    from catalogue.settings import Settings
+    from catalogue.web import publish_catalogue
+
+    publish_catalogue(Settings(root=site.root), site.root / "published")
+    mp4 = next(n for n in names if n.endswith(".mp4"))
+    response = client.get(mp4, headers={"Range": "bytes=0-9"})
+    assert response.status_code == 206 and response.content == (site.root / "published" / mp4.lstrip("/")).read_bytes()[:10]
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert_security_headers(response, mp4)
+
+
 def test_a_withdrawn_clips_files_answer_410_from_the_app(client: httpx2.Client, site: Site) -> None:
     """Issue 19: nginx serves the files itself, so it asks the marker of a withdrawn clip first."""
     import datetime
 
     from catalogue.cutlist import Tombstone, add_tombstones, sync_gone
 
+    page = client.get("/clips/eerste").text
+    versioned = re.findall(r'"(/(?:media|transcripts)/[^"#]*eerste[^"#]*\.[0-9a-f]{16}[^"#]*)"', page)
+    assert versioned  # the names the pages use (catalogue.web.delivery), published or not
     state = site.root / ".catalogue"
     add_tombstones(state, [Tombstone("eerste", "testfilm", datetime.date(2026, 12, 6), "0" * 16)])
     sync_gone(state, ["eerste"])  # as `catalogue withdraw` leaves it
     try:
         for path in ("/media/clips/eerste.mp4", "/media/clips/eerste.jpg", "/transcripts/clips/eerste.nl.vtt",
-                     "/clips/eerste"):
+                     "/clips/eerste", *versioned):
             response = client.get(path, headers={"Range": "bytes=0-9"})
             assert response.status_code == 410, path
             assert "verwijderd op vraag van een deelnemer" in response.text, path

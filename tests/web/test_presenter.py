@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from catalogue.model import ClipStep, DiscussionStep, Session
 from catalogue.lessons import session_query
 from catalogue.web.app import create_app
-from sites import build_site
+from sites import build_site, unversioned
 from test_routes import BASE, parse
 from test_teaching import FILM
 
@@ -113,7 +113,7 @@ def session_json(text: str) -> dict[str, Any]:
     assert len(page.find_all("h1")) == 1
     assert not page.find_all("style") and not [el for el in page.iter() if "style" in el.attrs]
     scripts = page.find_all("script")
-    assert [s.attrs.get("src") for s in scripts] == [None, "/static/session-player.js"], scripts
+    assert [s.attrs.get("src") for s in scripts] == [None, "/static/media-source.js", "/static/session-player.js"], scripts
     assert scripts[0].attrs["type"] == "application/json" and scripts[0].attrs["id"] == "session-data"
     assert "</script" not in scripts[0].text().lower()
     [player] = [el for el in page.iter() if el.attrs.get("id") == "session-player"]
@@ -138,8 +138,10 @@ def test_presenter_plays_the_cut_lists_session(client: TestClient) -> None:
     # a range in clip time, in seconds of the clip's own file
     assert (first["start"], first["end"], first["duration"]) == (0.5, 3.0, 4.0)
     assert (last["start"], last["end"], last["duration"]) == (0.0, 3.0, 3.0)
-    assert first["src"] == "/media/clips/welkom.mp4" and first["poster"] == "/media/clips/welkom.jpg"
-    assert first["tracks"] == [
+    assert unversioned(first["src"]) == "/media/clips/welkom.mp4"
+    assert unversioned(first["poster"]) == "/media/clips/welkom.jpg"
+    assert unversioned(first["hls"]) == "/media/hls/clips/welkom/master.m3u8"  # its adaptive ladder
+    assert [{**t, "src": unversioned(t["src"])} for t in first["tracks"]] == [
         {"lang": "nl", "label": "Nederlands", "kind": "captions", "default": True,
          "src": "/transcripts/clips/welkom.nl.vtt"},
         {"lang": "en", "label": "Engels", "kind": "subtitles", "default": False,
@@ -148,7 +150,7 @@ def test_presenter_plays_the_cut_lists_session(client: TestClient) -> None:
                     "questions": ["Wat herken je?", "Wat doe jij morgen anders?"]}
     assert client.get(data["back"]).status_code == 200
     for step in (first, last):  # every URL the page names is served
-        for url in (step["src"], step["poster"], *(t["src"] for t in step["tracks"])):
+        for url in (step["src"], step["hls"], step["poster"], *(t["src"] for t in step["tracks"])):
             assert client.get(url).status_code == 200, url
 
 

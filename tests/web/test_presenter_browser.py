@@ -21,7 +21,7 @@ import uvicorn
 from catalogue.lessons import session_query
 from catalogue.web.app import create_app
 from servers import CHROMIUM, NO_CHROMIUM, chromium, free_port, healthy
-from sites import build_site
+from sites import build_site, unversioned
 from test_presenter import CUTLIST, TRANSCRIPTS, URL_SESSION
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
@@ -73,10 +73,17 @@ class Tab:
 
     def wait(self, condition: str) -> None:
         """Wait (bounded) for `condition` of `v` (the step's video, or null) and `p` (the player's root)."""
-        self.page.wait_for_function(
-            "() => { const v = window.sessionPlayer && window.sessionPlayer.video();"
-            f" const p = document.getElementById('session-player'); return !!({condition}); }}",
-            timeout=WAIT_MS, polling=50)
+        try:
+            self.page.wait_for_function(
+                "() => { const v = window.sessionPlayer && window.sessionPlayer.video();"
+                f" const p = document.getElementById('session-player'); return !!({condition}); }}",
+                timeout=WAIT_MS, polling=50)
+        except Exception:
+            state = self.page.evaluate("() => { const v = window.sessionPlayer && window.sessionPlayer.video();"
+                                       " const p = document.getElementById('session-player');"
+                                       " return [p.dataset.step, p.dataset.kind, v && [v.paused, v.currentTime,"
+                                       " v.readyState, v.currentSrc, v.error && v.error.code]]; }")
+            raise AssertionError(f"waited for {condition}; the player: {state}; errors: {self.errors}") from None
 
     def video(self, script: str) -> Any:
         return self.page.evaluate(f"() => {{ const v = window.sessionPlayer.video(); {script} }}")
@@ -152,7 +159,7 @@ def test_theme_embed_plays_two_clips_in_order(tab: Tab) -> None:
     tab.goto("/embed/themes/rekrutering")
     tab.wait("p.dataset.kind === 'clip' && v && v.readyState >= 1")
     tab.axe()
-    assert tab.video("return v.currentSrc;").endswith("/media/clips/welkom.mp4")
+    assert unversioned(tab.video("return CatalogueMedia.source(v);")).endswith("/media/hls/clips/welkom/master.m3u8")
     tab.video("v.muted = true; return v.play().then(() => true);")
     tab.wait("!v.paused && v.currentTime > 0.2")
     assert _active_cue(tab) == "nl: Welkom bij de les"
@@ -162,7 +169,7 @@ def test_theme_embed_plays_two_clips_in_order(tab: Tab) -> None:
     assert played
     tab.video("v.currentTime = v.duration - 0.4; return true;")  # shorten the wait: near the end of the first
     tab.wait("p.dataset.step === '1' && v && !v.paused && v.currentTime > 0.3")
-    assert tab.video("return v.currentSrc;").endswith("/media/clips/vrijwilligers.mp4")
+    assert unversioned(tab.video("return CatalogueMedia.source(v);")).endswith("/media/hls/clips/vrijwilligers/master.m3u8")
     assert tab.video("return v.muted;") is True
     tab.video("v.currentTime = v.duration - 0.4; return true;")
     tab.wait("p.dataset.kind === 'discussion'")  # the second clip's questions after it

@@ -27,7 +27,7 @@ from catalogue.settings import Settings
 from catalogue.web.app import create_app
 from catalogue.web.routes import duration_iso
 from servers import asgi_request
-from sites import build_site
+from sites import build_site, unversioned
 
 HOSTILE = "<script>alert(1)</script> & <img src=x onerror=alert(2)>"
 RAW_MARKUP = ("<script>alert(1)", "<img src=x")
@@ -469,7 +469,7 @@ def test_theme_page_lists_its_clips_with_poster_title_duration_and_speakers(clie
     cards = page.find_all("article", class_="clip-card")
     assert [card.find("a").attrs["href"] for card in cards] == ["/clips/eerste", "/clips/derde"]
     first = cards[0]
-    assert first.find("img").attrs["src"] == "/media/clips/eerste.jpg"
+    assert unversioned(first.find("img").attrs["src"]) == "/media/clips/eerste.jpg"
     assert first.find("h3").text() == "Eerste clip"
     assert " ".join(first.find("p", class_="meta").text().split()) == "Duur: 0:02 · Sara"
 
@@ -482,8 +482,11 @@ def test_clip_page_player_has_every_language_as_a_track_with_dutch_default(clien
     assert response.context["view"].id == "eerste"  # type: ignore[attr-defined]
     page = parse(response.text)
     [video] = page.find_all("video")
-    assert video.find("source").attrs == {"src": "/media/clips/eerste.mp4", "type": "video/mp4"}
-    assert video.attrs["poster"] == "/media/clips/eerste.jpg"
+    source = video.find("source").attrs
+    assert (unversioned(source["src"]), source["type"]) == ("/media/clips/eerste.mp4", "video/mp4")
+    assert unversioned(video.attrs["poster"]) == "/media/clips/eerste.jpg"
+    assert unversioned(video.attrs["data-hls"]) == "/media/hls/clips/eerste/master.m3u8"  # the ladder
+    assert video.attrs["crossorigin"] == "anonymous"
     tracks = video.find_all("track")
     assert [(t.attrs["kind"], t.attrs["srclang"], t.attrs["label"], "default" in t.attrs) for t in tracks] == [
         ("captions", "nl", "Nederlands", True), ("subtitles", "en", "Engels", False)]
@@ -563,7 +566,7 @@ def test_clip_page_has_oembed_discovery_downloads_and_embed_code(client: TestCli
     oembed = client.get(local(link.attrs["href"]))
     assert oembed.status_code == 200 and oembed.json()["title"] == TITLE
     assert page.find("link", rel="canonical").attrs["href"] == f"{BASE}/clips/tweede"
-    downloads = {a.attrs["href"] for a in page.find("section", class_="downloads").find_all("a")}
+    downloads = {unversioned(a.attrs["href"]) for a in page.find("section", class_="downloads").find_all("a")}
     assert downloads == {"/media/clips/tweede.mp4", "/transcripts/clips/tweede.nl.vtt",
                          "/transcripts/clips/tweede.en.vtt", "/clips/tweede/transcript.txt"}
     # the embed code is shown as text: parsing it gives the iframe with the title as written
@@ -753,8 +756,8 @@ def test_film_page_has_chapters_and_json_ld_with_clip_parts(client: TestClient) 
     response = client.get("/films/testfilm")
     page = parse(response.text)
     video = page.find("video")
-    assert video.find("source").attrs["src"] == "/media/films/testfilm.mp4"
-    tracks = [(t.attrs["kind"], t.attrs["srclang"], "default" in t.attrs, t.attrs["src"])
+    assert unversioned(video.find("source").attrs["src"]) == "/media/films/testfilm.mp4"
+    tracks = [(t.attrs["kind"], t.attrs["srclang"], "default" in t.attrs, unversioned(t.attrs["src"]))
               for t in video.find_all("track")]
     assert tracks == [("captions", "nl", True, "/transcripts/films/testfilm.nl.vtt"),
                       ("subtitles", "en", False, "/transcripts/films/testfilm.en.vtt"),
@@ -765,7 +768,7 @@ def test_film_page_has_chapters_and_json_ld_with_clip_parts(client: TestClient) 
     data = json_ld(page)
     assert data["@type"] == "VideoObject" and data["name"] == "Testfilm"
     assert data["description"] == "Een film over buddywerking." and data["inLanguage"] == "nl"
-    assert data["contentUrl"] == f"{BASE}/media/films/testfilm.mp4"
+    assert unversioned(data["contentUrl"]) == f"{BASE}/media/films/testfilm.mp4"
     assert client.get(local(data["thumbnailUrl"])).status_code == 200
     assert datetime.datetime.fromisoformat(data["uploadDate"]).tzinfo is not None
     assert data["duration"] == "PT12S"
@@ -788,11 +791,12 @@ def test_embed_page_is_a_bare_player_with_captions_on(client: TestClient) -> Non
     page = parse(response.text)
     assert not page.find_all("header") and not page.find_all("footer") and not page.find_all("nav")
     video = page.find("video")
-    assert video.find("source").attrs["src"] == "/media/clips/tweede.mp4"
+    assert unversioned(video.find("source").attrs["src"]) == "/media/clips/tweede.mp4"
     assert video.attrs["data-start"] == "0" and "data-end" not in video.attrs
     tracks = [("default" in t.attrs, t.attrs["srclang"]) for t in video.find_all("track")]
     assert tracks == [(True, "nl"), (False, "en")]
-    assert [s.attrs["src"] for s in page.find_all("script")] == ["/static/audio-description.js", "/static/player.js"]
+    assert [s.attrs["src"] for s in page.find_all("script")] == ["/static/media-source.js", "/static/audio-description.js",
+                                                                 "/static/player.js"]
 
 
 @pytest.mark.parametrize("off", ["0", "false", "nee", "off"])
@@ -813,7 +817,7 @@ def test_embed_captions_off_removes_default(client: TestClient, off: str) -> Non
 def test_embed_start_and_end_give_a_media_fragment_and_data_end(client: TestClient, query: str, fragment: str,
                                                                  start: str, end: str | None) -> None:
     video = parse(client.get(f"/embed/tweede?{query}").text).find("video")
-    assert video.find("source").attrs["src"] == f"/media/clips/tweede.mp4{fragment}"
+    assert unversioned(video.find("source").attrs["src"]) == f"/media/clips/tweede.mp4{fragment}"
     assert video.attrs["data-start"] == start
     assert video.attrs.get("data-end") == end
 
@@ -882,8 +886,8 @@ def test_api_themes(client: TestClient) -> None:
 
 
 CLIP_FIELDS = {"id", "title", "description", "film", "themes", "speakers", "start_ms", "end_ms", "duration_ms",
-               "url", "embed_url", "video_url", "poster_url", "subtitles", "learning_goal", "questions", "audience",
-               "audio_description"}
+               "url", "embed_url", "video_url", "hls_url", "poster_url", "subtitles", "learning_goal", "questions",
+               "audience", "audio_description"}
 
 
 def test_api_clips_have_stable_fields_and_absolute_urls_that_work(client: TestClient) -> None:
@@ -894,7 +898,7 @@ def test_api_clips_have_stable_fields_and_absolute_urls_that_work(client: TestCl
     for clip in clips:
         assert set(clip) == CLIP_FIELDS
         assert client.get(f"/api/clips/{clip['id']}").json() == clip
-        for key in ("url", "embed_url", "video_url", "poster_url"):
+        for key in ("url", "embed_url", "video_url", "hls_url", "poster_url"):
             assert client.get(local(clip[key])).status_code == 200
         assert [s["lang"] for s in clip["subtitles"]] == ["nl", "en"]
         for sub in clip["subtitles"]:
