@@ -385,9 +385,12 @@ def test_interrupted_cut_leaves_nothing_half_written_and_rerun_completes(
     # more failed so, the cut finished before the signal). The runs writing a clip read their input at
     # real time, and the signal is sent once the first of them has started: it lands while an ffmpeg
     # is writing a clip's MP4 (9.5 s of it), however fast the machine is.
+    # As from a terminal: a test run started in the background of a non-interactive shell (as CI may
+    # start it) inherits SIGINT ignored, and Python then leaves it ignored (a fresh clone failed so).
     proc = subprocess.Popen([sys.executable, "-m", "catalogue", "--root", str(tmp_path), "cut", "--force"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                            env=paced_ffmpeg(tmp_path, when=".clip-"))
+                            env=paced_ffmpeg(tmp_path, when=".clip-"),
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     partial = lambda: any(p.name.startswith(".clip-") for p in (media / "clips").glob(".*"))  # noqa: E731
     _wait_for(lambda: paced_started(tmp_path, ".mp4"), timeout_s=600)  # a guard against a hang only
     if how == signal.SIGKILL:
