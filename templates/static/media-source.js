@@ -100,21 +100,32 @@
       maxBufferLength: 4,  // before Play only a little (two segments); 30 s once it plays
       capLevelToPlayerSize: false
     });
-    var state = { engine: "hls.js", source: sources.hls, hls: hls, levels: [] };
+    var state = { engine: "hls.js", source: sources.hls, hls: hls, levels: [], errors: [] };
     video.catalogueMedia = state;
     var failures = 0;
+    function chosenLevel() {  // the rung chosen in the menu (remembered), or -1 for Automatisch
+      var wanted = stored(QUALITY_KEY);
+      return wanted && wanted !== "auto" ? state.levels.indexOf(Number(wanted)) : -1;
+    }
     hls.on(Hls.Events.MANIFEST_PARSED, function () {
       state.levels = hls.levels.map(function (level) { return level.height; });
-      var wanted = stored(QUALITY_KEY);
-      var index = state.levels.indexOf(Number(wanted));
+      var index = chosenLevel();
       // the remembered rung, chosen before anything loads: loadLevel (manual, no flush), never currentLevel,
       // whose immediate switch flushes a buffer that is still being set up (hls.js then resets the
       // MediaSource, drops the choice and the pending play())
-      if (wanted && wanted !== "auto" && index >= 0) { hls.startLevel = index; hls.loadLevel = index; }
+      if (index >= 0) { hls.startLevel = index; hls.loadLevel = index; }
       changed(video);
+    });
+    // A failed fragment makes hls.js go back to Automatisch (its preserveManualLevelOnError keeps the
+    // rung but, in 1.7.4, stalls when the first fragment failed): once a fragment is in again, the
+    // chosen rung is chosen again, so a trainer who forced a low rung on mobile data keeps it.
+    hls.on(Hls.Events.FRAG_BUFFERED, function () {
+      var index = chosenLevel();
+      if (index >= 0 && hls.autoLevelEnabled) { hls.loadLevel = index; changed(video); }
     });
     hls.on(Hls.Events.LEVEL_SWITCHED, function () { changed(video); });
     hls.on(Hls.Events.ERROR, function (event, data) {
+      state.errors.push(data.details);  // what went wrong, for whoever inspects the player
       if (!data.fatal) { return; }
       if (data.type === Hls.ErrorTypes.MEDIA_ERROR && failures++ < 1) { hls.recoverMediaError(); return; }
       var at = video.currentTime;

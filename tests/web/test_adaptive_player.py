@@ -143,10 +143,44 @@ def test_the_quality_choice_is_made_with_the_keyboard_and_remembered(browser: An
         assert page.locator(".player-quality select").input_value() == "360"
         page.evaluate(RECORDER)
         wait(page, "v.videoHeight > 0 && v.currentTime > 1")
-        assert player(page, "return [v.videoHeight, hls.autoLevelEnabled];") == [360, False]
+        assert player(page, "return [v.videoHeight, hls.autoLevelEnabled];") == [360, False], \
+            player(page, "return v.catalogueMedia.errors;")  # hls.js's errors, if a failed fragment was why
         fetched = page.evaluate("""() => performance.getEntriesByType('resource')
             .map(e => new URL(e.name).pathname).filter(p => /\\/\\d+p\\.mp4$/.test(p)).map(p => p.split('/').pop())""")
         assert set(fetched) == {"360p.mp4"}, fetched
+    finally:
+        context.close()
+
+
+def test_a_chosen_quality_survives_a_failed_fragment(browser: Any, site: str) -> None:
+    """A trainer who chose 360p keeps it when a fragment fails on a poor connection (injected: the
+    first byte-range request of the 360p file beyond its start is refused); hls.js alone goes back to
+    Automatisch (and climbs to 720p here)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-BE")
+    context.set_default_timeout(WAIT_MS)
+    context.add_init_script("window.localStorage.setItem('catalogue-quality', '360')")
+    refused: list[str] = []
+
+    def once(route: Any) -> None:
+        ranged = (route.request.headers.get("range") or "bytes=0-").split("=")[-1]
+        if not refused and not ranged.startswith("0-"):  # a fragment, not the init segment
+            refused.append(ranged)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page = context.new_page()
+    page.route("**/360p.mp4", once)
+    try:
+        page.goto(f"{site}/clips/lang", wait_until="load")
+        wait(page, "hls && hls.levels.length === 4")
+        page.evaluate(RECORDER)
+        wait(page, "v.currentTime > 3 && v.videoHeight === 360 && !hls.autoLevelEnabled")
+        assert refused, "no fragment of the 360p rung was requested"
+        errors = player(page, "return v.catalogueMedia.errors;")
+        assert "fragLoadError" in errors, errors
+        assert player(page, "return [v.videoHeight, hls.autoLevelEnabled];") == [360, False], errors
+        assert page.locator(".player-quality select").input_value() == "360"
     finally:
         context.close()
 
