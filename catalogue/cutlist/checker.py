@@ -3,6 +3,7 @@ into a `Report`; the validated `Catalogue` comes out of a report without errors.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -181,6 +182,19 @@ class Checker:
 
 
 REQUIRED_NONEMPTY = {"id": True, "title": True, "video": True, "language": True, "file": True}
+
+
+def as_date(value: object) -> datetime.date | None:
+    """A TOML date (`2030-06-30`) or a string holding one (`"2030-06-30"`) as a date; None for anything
+    else, a date-time included (the caller names the field and what to write)."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
 
 
 def closest(key: str, allowed: Iterable[str]) -> str:

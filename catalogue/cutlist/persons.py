@@ -19,7 +19,7 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from catalogue.cutlist.checker import SLUG, Checker
+from catalogue.cutlist.checker import SLUG, Checker, as_date
 from catalogue.errors import CatalogueError
 from catalogue.model import CLIP_POLICIES, USES, Clip, Cue, Person
 from catalogue.timecode import format_timecode, parse_timecode
@@ -105,15 +105,10 @@ def _date(checker: Checker, data: dict[str, Any], key: str, where: str) -> datet
     value = data.get(key)
     if value is None:
         return None
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    checker.error(where, key, f"must be a date written YYYY-MM-DD, e.g. \"2030-06-30\", not {value!r}")
-    return None
+    found = as_date(value)
+    if found is None:
+        checker.error(where, key, f"must be a date written YYYY-MM-DD, e.g. \"2030-06-30\", not {value!r}")
+    return found
 
 
 def _uses(checker: Checker, data: dict[str, Any], where: str) -> frozenset[str]:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from catalogue.cutlist.checker import as_date
 from catalogue.errors import Problem
 
 REVIEW_MAX_DAYS = 365
@@ -166,15 +167,10 @@ class _Reader:
         value = data.get(key)
         if value is None:
             return None
-        if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-            return value
-        if isinstance(value, str):
-            try:
-                return datetime.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        self.error("statement", key, f"{value!r} is not a date: write it as 2026-11-20")
-        return None
+        found = as_date(value)
+        if found is None:
+            self.error("statement", key, f"{value!r} is not a date: write it as 2026-11-20")
+        return found
 
     def number(self, data: dict[str, Any], key: str, default: int, low: int, high: int) -> int:
         value = data.get(key, default)
