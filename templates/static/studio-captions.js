@@ -7,6 +7,7 @@
   "use strict";
   var common = window.StudioCommon;
   var $ = common.$, LANGUAGES = common.LANGUAGES, api = common.api, fmt = common.fmt, parseTime = common.parseTime;
+  var element = common.element;
   var video = $("player");
   // catalogue/subtitles.py: MAX_CHARS_PER_SECOND, MAX_LINE_CHARS, MAX_LINES, MIN_CUE_MS, MAX_CUE_MS
   var MAX_CPS = 17, MAX_LINE = 42, MAX_LINES = 2, MIN_MS = 800, MAX_MS = 7000;
@@ -56,12 +57,6 @@
   function typed(i) {  // cue i as typed now; times NaN when not a time
     return { start_ms: parseTime(field(i, "start").value), end_ms: parseTime(field(i, "end").value),
              text: field(i, "text").value.replace(/\r\n?/g, "\n") };
-  }
-  function element(tag, className, text) {
-    var e = document.createElement(tag);
-    if (className) { e.className = className; }
-    if (text !== undefined) { e.textContent = text; }
-    return e;
   }
   function button(text, label, action) {
     var b = element("button", "secondary", text);

@@ -1,5 +1,5 @@
 // What the studio's scripts share (studio.js, studio-build.js, studio-captions.js load after this):
-// element lookup, the page's CSRF token, language names, timecodes and the one way to call the API.
+// element lookup and making, the page's CSRF token, language names, timecodes and the one way to call the API.
 (function () {
   "use strict";
   function pad(n, width) { var s = String(n); while (s.length < width) { s = "0" + s; } return s; }
@@ -19,6 +19,13 @@
     if ((m[1] !== undefined || m[2] !== undefined) && seconds >= 60) { return NaN; }
     return Math.round(((parseInt(m[1] || "0", 10) * 60 + parseInt(m[2] || "0", 10)) * 60 + seconds) * 1000);
   }
+  // a new element with a class and text (textContent: never markup)
+  function element(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) { e.className = className; }
+    if (text !== undefined) { e.textContent = text; }
+    return e;
+  }
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
   // a JSON request: every change carries the CSRF token; resolves to {status, data} (data {} when not JSON)
   function api(method, url, body) {
@@ -37,7 +44,7 @@
   window.StudioCommon = {
     $: function (id) { return document.getElementById(id); },
     LANGUAGES: { nl: "Nederlands", en: "Engels", fr: "Frans", de: "Duits", ar: "Arabisch", tr: "Turks" },
-    pad: pad, fmt: fmt, parseTime: parseTime, api: api,
+    pad: pad, fmt: fmt, parseTime: parseTime, api: api, element: element,
     useCsrf: function (token) { csrf = token; }  // the token /api/film gives, should it differ from the page's
   };
 })();

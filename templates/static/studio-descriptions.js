@@ -6,19 +6,13 @@
 (function () {
   "use strict";
   var common = window.StudioCommon;
-  var $ = common.$, api = common.api, fmt = common.fmt, parseTime = common.parseTime;
+  var $ = common.$, api = common.api, fmt = common.fmt, parseTime = common.parseTime, element = common.element;
   var video = $("player");
   var D = { filmId: null, lang: "", version: null, rows: [], fresh: 0 };
   var NEW_MS = 3000;  // a new description lasts this long until you change its end
 
   function status(text) { $("descriptions-status").textContent = text; }
   function error(text) { $("descriptions-error").hidden = !text; $("descriptions-error").textContent = text || ""; }
-  function element(tag, className, text) {
-    var e = document.createElement(tag);
-    if (className) { e.className = className; }
-    if (text !== undefined) { e.textContent = text; }
-    return e;
-  }
   function button(text, label, action) {
     var b = element("button", "secondary", text);
     b.type = "button";
