@@ -40,9 +40,10 @@ from catalogue.subtitles import clip_cues, read_cues
 
 CURRENT = "CURRENT"
 CUES_DB = "cues.sqlite"
-INDEX_FORMAT = 5  # cues.sqlite's user_version; a version of another format is rebuilt, not read
+INDEX_FORMAT = 6  # cues.sqlite's user_version; a version of another format is rebuilt, not read
 # (2: the word table; 3: stems of short z-words and doubled s joined, e.g. kaas/kazen, les/lessen;
-# 4: irregular plurals, e.g. kind/kinderen, lid/leden; 5: units of meaning and their vectors)
+# 4: irregular plurals, e.g. kind/kinderen, lid/leden; 5: units of meaning and their vectors;
+# 6: sentences and their vectors)
 KEEP_OLD_VERSIONS_S = 300  # a reader may still be inside a replaced version for this long
 
 Progress = Callable[[str], None]
@@ -177,7 +178,8 @@ def _write_cues(folder: Path, settings: Settings, texts: Sequence[_ClipText], an
                          " ".join(stems), " ".join(folded), " ".join(parts), " ".join(speaker_stems), terms))
     units = [u for item in texts
              for u in semantic.plan_units(item.clip.id, item.clip.title, item.clip.description, item.cues)]
-    vectors, embedded = _embed(settings, [u.text for u in units], progress)
+    sentences = [u for item in texts for u in semantic.plan_sentences(item.clip.id, item.cues)]
+    vectors, embedded = _embed(settings, [u.text for u in (*units, *sentences)], progress)
     with closing(sqlite3.connect(folder / CUES_DB)) as db:
         db.execute("CREATE TABLE cues (clip_id TEXT, start_ms INTEGER, end_ms INTEGER, speaker TEXT, "
                    "text TEXT, stems TEXT, folded TEXT, parts TEXT, speaker_stems TEXT, terms TEXT)")
@@ -186,7 +188,7 @@ def _write_cues(folder: Path, settings: Settings, texts: Sequence[_ClipText], an
         db.execute(f"PRAGMA user_version = {INDEX_FORMAT}")
         db.execute("CREATE TABLE words (folded TEXT PRIMARY KEY, written TEXT) WITHOUT ROWID")
         db.executemany("INSERT INTO words VALUES (?, ?)", sorted(forms.items()))
-        semantic.write_units(folder, db, units, vectors)
+        semantic.write_units(folder, db, units, vectors[:len(units)], sentences, vectors[len(units):])
         db.commit()
     return len(rows), parts_by_clip, embedded
 
@@ -226,7 +228,7 @@ def prune_index(settings: Settings) -> list[Path]:
     removed = _remove_old_versions(versions, keep=current, keep_s=0)
     try:
         with closing(sqlite3.connect(f"file:{versions / current / CUES_DB}?mode=ro", uri=True)) as db:
-            used = {key for (key,) in db.execute("SELECT key FROM units")}
+            used = {key for (key,) in db.execute("SELECT key FROM units UNION SELECT key FROM sentences")}
     except sqlite3.DatabaseError:
         used = set()  # no units to keep: the whole cache goes
     semantic.EmbeddingCache(settings.embeddings_dir).keep_only(used)

@@ -130,20 +130,22 @@ class FilmCues:
         return bool(match_cue(cue.stems, cue.folded, cue.parts, set(), [word], [])[0])
 
     def _related(self, text: str, found: set[int]) -> list[CueHit]:
-        """The first cue of each of the film's stretches most like `text` in meaning, not already found."""
+        """The first cue of each of the film's stretches (windows and sentences) most like `text` in
+        meaning, each cue once, not already found."""
         assert self.meaning is not None
         if self._windows is None:
             units = [u for u in semantic.plan_units("film", "", "", self._cues) if u.first >= 0]
+            units += semantic.plan_sentences("film", self._cues)
             vectors = self.meaning.embed([u.text for u in units]) if units else np.zeros((0, 1), dtype=np.float32)
             self._windows = (units, vectors)
         units, vectors = self._windows
         if not units:
             return []
         similar = vectors @ self.meaning.query(text)
-        best = [i for i in np.argsort(-similar)[:RELATED_MOMENTS] if similar[i] >= semantic.RELATED_MIN_SIMILARITY]
-        return [CueHit(self._order[units[i].first], self._cues[units[i].first].start_ms,
-                       self._cues[units[i].first].end_ms, html.escape(self._texts[units[i].first]), related=True)
-                for i in best if units[i].first not in found]
+        alike = [units[i].first for i in np.argsort(-similar) if similar[i] >= semantic.RELATED_MIN_SIMILARITY]
+        return [CueHit(self._order[first], self._cues[first].start_ms, self._cues[first].end_ms,
+                       html.escape(self._texts[first]), related=True)
+                for first in list(dict.fromkeys(alike))[:RELATED_MOMENTS] if first not in found]
 
     def _matching(self, query_words: Sequence[QueryWord], phrases: Sequence[list[str]]) -> tuple[set[int], int]:
         """Positions of the cues matching the most of the words (every phrase required), and how many

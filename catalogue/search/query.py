@@ -5,12 +5,14 @@
    "Phrases in quotes" are literal and required. A word no clip matches, that the catalogue does not
    know and that is not Dutch (catalogue.search.dutch), is taken for a typo: the catalogue's words a
    typo away stand in for it, and the query as probably meant is suggested.
-2. Meaning: the query's vector against the units of speech (catalogue.search.semantic); the clips
-   most like it join the lexical ranking by reciprocal rank fusion. A clip found by meaning alone is
-   *related*: its moment is the start of its stretch most like the query, and nothing is marked.
-   Meaning reorders what the words found; it adds clips of its own only when no clip matches every
-   word (a question, a paraphrase); when no word matched at all, only for a query of several words,
-   and only what is clearly like it.
+2. Meaning: the query's vector against the units and sentences of speech (catalogue.search.semantic);
+   the clips most like it join the lexical ranking by reciprocal rank fusion, where a clip's lexical
+   vote counts by the share of the query it matches (its words' idf over the query's, squared): a clip
+   matching one common word of a paraphrase hardly outvotes what meaning finds. A clip found by
+   meaning alone is *related*: its moment is the start of its sentence or stretch most like the
+   query, and nothing is marked. Meaning reorders what the words found; it adds clips of its own only
+   when no clip matches every word (a question, a paraphrase); when no word matched at all, only for a
+   query of several words, and only what is clearly like it.
 3. The order: clips matching every word first, in the words' order (BM25F; as typed before through a
    synonym), then the rest by the fused score. Facets count every clip found, before the theme filter.
 """
@@ -23,7 +25,6 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 
-import numpy as np
 from whoosh.searching import Searcher
 
 from catalogue.search import semantic
@@ -37,6 +38,7 @@ from catalogue.search.results import ClipHit, Moment, SearchResults
 from catalogue.search.scoring import Ranking, rank_clips
 
 MAX_FUZZY_WORDS = 6
+COVERAGE_POWER = 2  # a clip's lexical vote: 1/(k + rank) x (share of the query's idf it matches) ** this
 
 
 # A search is CPU work: more of them at once than this (per process) adds memory (a searcher, a cue
@@ -86,8 +88,9 @@ def _search(index: SearchIndex, version: _Version, searcher: Searcher, db: sqlit
     # meaning is for several words (a one-word query keeps its literal order and adds nothing of meaning)
     wanted = mode == "meaning" or (mode == "fused" and len(query_words) >= 2 and not parsed.phrases)
     query_vector = encoder(index.work_dir, compact=True).encode([" ".join(parsed.words)])[0] if wanted else None
-    similar, sims = version.vectors.clips(query_vector) if query_vector is not None else ({}, None)
-    found, fused = _order(ranking, similar, len(query_words), mode)
+    likeness = version.vectors.likeness(query_vector, ranking.order) if query_vector is not None else None
+    weights = [searcher.idf("transcript", w.stem) for w in query_words]  # a word said nowhere: the highest
+    found, fused = _order(ranking, likeness.clips if likeness else {}, weights, mode)
     facets = Counter(t for clip in found for t in version.clip_themes.get(clip, ()))
     if theme:
         found = [clip for clip in found if theme in version.clip_themes.get(clip, ())]
@@ -95,18 +98,25 @@ def _search(index: SearchIndex, version: _Version, searcher: Searcher, db: sqlit
     marked = [*query_words, *(QueryWord.of(w, synonyms) for p in parsed.phrases for w in p)]
     if suggestion:
         marked += [QueryWord.of(w, synonyms) for w in words(suggestion)]
-    clips = _hits(version, searcher, db, page, ranking, parsed, query_words, marked, fused, sims)
+    clips = _hits(version, searcher, db, page, ranking, parsed, query_words, marked, fused, likeness)
     return SearchResults(text, theme, len(found), clips, dict(facets), suggestion, fuzzy, unknown)
 
 
-def _order(ranking: Ranking, similar: dict[int, float], words_count: int,
+def _order(ranking: Ranking, similar: dict[int, float], weights: Sequence[float],
            mode: str) -> tuple[list[int], dict[int, float]]:
-    """The clips found, in order, and their fused scores."""
+    """The clips found, in order, and their fused scores. `weights`: each query word's idf."""
     if mode == "meaning":
         ranked = semantic.related(similar, top=semantic.MEANING_ONLY_TOP, floor=-1.0)
         return ranked, semantic.fuse(ranked)
-    similar_first = semantic.related(similar)
-    fused = semantic.fuse(ranking.order, similar_first)
+    words_count = len(weights)
+    similar_first = semantic.related(similar)  # the clips meaning may add
+    # meaning's vote, for every clip like the query (a clip the words found may be past its first ten)
+    fused = {clip: score for clip, score in semantic.fuse(semantic.related(similar, top=len(similar))).items()
+             if clip in ranking.scores or clip in similar_first}
+    total = sum(weights) or 1.0
+    for rank, clip in enumerate(ranking.order, start=1):  # the words' vote, by the share of the query matched
+        share = sum(weights[n] for n in ranking.matched.get(clip, ())) / total if weights else 1.0
+        fused[clip] = fused.get(clip, 0.0) + share ** COVERAGE_POWER / (semantic.RRF_K + rank)
     answered = any(ranking.complete(c, words_count) for c in ranking.order)
     if answered or (not ranking.order and (words_count < 2 or not similar_first
                                            or similar[similar_first[0]] < semantic.RELATED_ALONE_SIMILARITY)):
@@ -157,7 +167,7 @@ def _with_near(version: _Version, searcher: Searcher, synonyms: Synonyms, word: 
 
 def _hits(version: _Version, searcher: Searcher, db: sqlite3.Connection, page: Sequence[int], ranking: Ranking,
           parsed: ParsedQuery, query_words: Sequence[QueryWord], marked: Sequence[QueryWord],
-          fused: dict[int, float], sims: np.ndarray | None) -> list[ClipHit]:
+          fused: dict[int, float], likeness: semantic.Likeness | None) -> list[ClipHit]:
     rows = {clip: searcher.stored_fields(clip) for clip in page}
     literal = [clip for clip in page if clip in ranking.scores]
     said = {rows[clip]["clip_id"] for clip in literal if clip in ranking.said}
@@ -168,7 +178,7 @@ def _hits(version: _Version, searcher: Searcher, db: sqlite3.Connection, page: S
         row = rows[clip]
         is_related = clip not in ranking.scores
         if is_related:
-            clip_moments = _related_moments(version, db, clip, row["clip_id"], sims)
+            clip_moments = _related_moments(version, db, clip, row["clip_id"], likeness)
             matched: list[str] = []
         else:
             clip_moments = found.get(row["clip_id"], [])
@@ -183,9 +193,9 @@ def _hits(version: _Version, searcher: Searcher, db: sqlite3.Connection, page: S
 
 
 def _related_moments(version: _Version, db: sqlite3.Connection, clip: int, clip_id: str,
-                     sims: np.ndarray | None) -> list[Moment]:
-    unit = version.vectors.best_window(clip, sims) if sims is not None else None
-    if unit is None:
+                     likeness: semantic.Likeness | None) -> list[Moment]:
+    span = version.vectors.moment(db, clip, likeness) if likeness is not None else None
+    if span is None:
         return []
-    moment = related_moment(db, clip_id, int(version.vectors.start_ms[unit]), int(version.vectors.end_ms[unit]))
+    moment = related_moment(db, clip_id, *span)
     return [moment] if moment else []

@@ -2,22 +2,30 @@
 two rankings.
 
 At build time each clip becomes a few *units*: its title with its description, and windows of
-consecutive cues (WINDOW_MS long, a new one every STEP_MS, so they overlap). Each unit's text is
+consecutive cues (WINDOW_MS long, a new one every STEP_MS, so they overlap); and its *sentences*
+(the cues up to a sentence's end, at most MAX_SENTENCE_CUES of them), where a question or a paraphrase
+most often finds its match: a window dilutes one sentence's meaning with its neighbours'. Each text is
 embedded (catalogue.search.encoder), through a cache keyed by the model and the text, so a rebuild
-after an edit embeds only what changed. The vectors go into the index version (vectors.npy, int8,
-memory-mapped when searching; the units' clips and times in cues.sqlite), so the atomic swap of a
-version swaps them too.
+after an edit embeds only what changed. The vectors go into the index version (int8 with one scale:
+the units' in vectors.npy, memory-mapped when searching; the sentences' in sentences.i8, read clip by
+clip; their clips and times in cues.sqlite), so the atomic swap of a version swaps them too.
 
-At search time the query is embedded and compared with every unit; a clip's similarity is its best
-unit's. Rankings are fused by reciprocal rank fusion (Cormack et al. 2009): a clip scores
-1/(k + rank) in each ranking it is in.
+At search time the query is embedded and compared with every unit; then, for the clips most like it
+and those its words found (at most SENTENCE_CLIPS of each), with their sentences. A clip's similarity
+is its best unit's or sentence's. Only those clips' sentences are read: a search compares a few
+thousand sentences whatever the catalogue's size, and the server's memory does not grow with them.
+Rankings are fused by reciprocal rank fusion (Cormack et al. 2009): a clip scores 1/(k + rank) in
+each ranking it is in.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -35,7 +43,12 @@ RELATED_MAX = 10  # clips the meaning alone may add to a result list
 MEANING_ONLY_TOP = 20  # the ranking of meaning alone, for measuring it
 RELATED_MIN_SIMILARITY = 0.10  # below this a clip is not related, whatever its rank
 RELATED_ALONE_SIMILARITY = 0.20  # when no word of the query is in the catalogue, the best clip must reach this
+MAX_SENTENCE_CUES = 3  # a sentence longer than this is cut (subtitles without punctuation, too)
+SENTENCE_CLIPS = 100  # clips whose sentences a search compares: the most alike by units, and by words
 VECTORS = "vectors.npy"
+SENTENCES = "sentences.i8"  # the sentences' vectors, int8 rows of DIMENSIONS bytes, clip after clip
+_SENTENCE_END = re.compile(r"[.?!…][\"'”’»)\]]*$")
+_HAS_WORD = re.compile(r"\w")
 CHUNK = 2048  # units compared at a time: 4 MB of scratch memory, whatever the index size
 
 
@@ -69,6 +82,22 @@ def plan_units(clip_id: str, title: str, description: str, cues: Sequence[Cue],
         while following <= last and cues[following].start_ms < cues[first].start_ms + step_ms:
             following += 1
         first = following
+    return units
+
+
+def plan_sentences(clip_id: str, cues: Sequence[Cue]) -> list[Unit]:
+    """The clip's sentences: from a cue after a sentence's end (or the first; a cue without a word
+    starts none) to the cue ending one, at most MAX_SENTENCE_CUES cues."""
+    texts = [cue.plain.replace("\n", " ").strip() for cue in cues]
+    units, first = [], 0
+    for last, text in enumerate(texts):
+        if first == last and not _HAS_WORD.search(text):  # music, a sound: not where a sentence starts
+            first = last + 1
+            continue
+        if _SENTENCE_END.search(text) or last - first + 1 == MAX_SENTENCE_CUES or last == len(texts) - 1:
+            said = " ".join(t for t in texts[first:last + 1] if t)
+            units.append(Unit(clip_id, cues[first].start_ms, cues[last].end_ms, said, first))
+            first = last + 1
     return units
 
 
@@ -136,22 +165,35 @@ class EmbeddingCache:
 # --- the vectors of an index version --------------------------------------------------------
 
 
-def write_units(folder: Path, db: sqlite3.Connection, units: Sequence[Unit], vectors: np.ndarray) -> None:
-    """The units' table (in clip order, as given) and their vectors, as int8 with one scale."""
-    db.execute("CREATE TABLE units (clip_id TEXT, start_ms INTEGER, end_ms INTEGER, first INTEGER, key BLOB)")
-    db.executemany("INSERT INTO units VALUES (?, ?, ?, ?, ?)",
-                   ((u.clip_id, u.start_ms, u.end_ms, u.first, text_key(u.text)) for u in units))
-    scale = float(np.abs(vectors).max()) if len(vectors) else 0.0
-    scale = scale or 1.0
+def write_units(folder: Path, db: sqlite3.Connection, units: Sequence[Unit], vectors: np.ndarray,
+                sentences: Sequence[Unit], sentence_vectors: np.ndarray) -> None:
+    """The units' and the sentences' tables (each in clip order, as given) and their vectors, as int8
+    with one scale."""
+    for table, rows in (("units", units), ("sentences", sentences)):
+        db.execute(f"CREATE TABLE {table} (clip_id TEXT, start_ms INTEGER, end_ms INTEGER, first INTEGER, key BLOB)")
+        db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?)",
+                       ((u.clip_id, u.start_ms, u.end_ms, u.first, text_key(u.text)) for u in rows))
+    scale = max((float(np.abs(v).max()) for v in (vectors, sentence_vectors) if len(v)), default=0.0) or 1.0
     db.execute("CREATE TABLE vector_scale (scale REAL)")  # a unit's vector = its int8 row * scale / 127
     db.execute("INSERT INTO vector_scale VALUES (?)", (scale,))
-    quantised = np.rint(vectors * (127 / scale)).astype(np.int8)
     with atomic_path(folder / VECTORS) as tmp, tmp.open("wb") as file:
-        np.save(file, quantised)
+        np.save(file, np.rint(vectors * (127 / scale)).astype(np.int8))
+    with atomic_path(folder / SENTENCES) as tmp, tmp.open("wb") as file:
+        file.write(np.rint(sentence_vectors * (127 / scale)).astype(np.int8).reshape(-1, DIMENSIONS).tobytes())
+
+
+@dataclass(frozen=True)
+class Likeness:
+    """How like a query each clip is: its best unit's or sentence's similarity, and where."""
+
+    clips: dict[int, float]  # clip number -> similarity
+    units: np.ndarray  # every unit's similarity
+    sentences: dict[int, tuple[int, float]]  # clip -> its most alike sentence's row and similarity (clips compared)
 
 
 class Vectors:
-    """An index version's units, memory-mapped, compared with a query vector."""
+    """An index version's units (memory-mapped) and sentences (read clip by clip), compared with a
+    query vector."""
 
     def __init__(self, folder: Path, db: sqlite3.Connection, clip_numbers: dict[str, int]) -> None:
         rows = db.execute("SELECT clip_id, start_ms, end_ms, first FROM units ORDER BY rowid").fetchall()
@@ -169,6 +211,14 @@ class Vectors:
         self.runs = np.concatenate([[0], change]).astype(np.int64) if len(rows) else change
         self._lock = threading.Lock()
         self._scratch = np.empty((min(CHUNK, len(rows)), DIMENSIONS), dtype=np.float32)
+        # the sentences: per clip number, its first row and how many (rowids count from 1, in clip order)
+        self.sentence_runs = {clip_numbers[clip]: (first - 1, count) for clip, first, count in db.execute(
+            "SELECT clip_id, MIN(rowid), COUNT(*) FROM sentences GROUP BY clip_id") if clip in clip_numbers}
+        (total,) = db.execute("SELECT COUNT(*) FROM sentences").fetchone()
+        self._sentences = (folder / SENTENCES).open("rb", buffering=0)  # kept open: the swap may remove the file
+        weakref.finalize(self, self._sentences.close)
+        if os.fstat(self._sentences.fileno()).st_size != total * DIMENSIONS:
+            raise ValueError(f"{SENTENCES} does not hold the index's {total} sentences")
 
     def similarities(self, query: np.ndarray) -> np.ndarray:
         """Each unit's cosine similarity to the (unit-length) query vector. One search at a time per
@@ -183,18 +233,40 @@ class Vectors:
                 np.dot(scratch, query, out=out[at:at + len(rows)])
         return out * self.factor
 
-    def clips(self, query: np.ndarray) -> tuple[dict[int, float], np.ndarray]:
-        """Per clip number, its best unit's similarity; and every unit's similarity."""
+    def likeness(self, query: np.ndarray, also: Sequence[int] = ()) -> Likeness:
+        """Every clip's best unit; then, for the SENTENCE_CLIPS clips most alike by their units and the
+        first SENTENCE_CLIPS of `also` (those the words found), their sentences too."""
         if not len(self.vectors):
-            return {}, np.empty(0, dtype=np.float32)
+            return Likeness({}, np.empty(0, dtype=np.float32), {})
         sims = self.similarities(query)
         best = np.maximum.reduceat(sims, self.runs)
-        return {int(c): float(s) for c, s in zip(self.clip[self.runs], best) if c >= 0}, sims
+        similar = {int(c): float(s) for c, s in zip(self.clip[self.runs], best) if c >= 0}
+        compared = dict.fromkeys([*sorted(similar, key=lambda c: -similar[c])[:SENTENCE_CLIPS], *also[:SENTENCE_CLIPS]])
+        sentences: dict[int, tuple[int, float]] = {}
+        fd = self._sentences.fileno()
+        for clip in compared:
+            first, count = self.sentence_runs.get(clip, (0, 0))
+            if not count:
+                continue
+            rows = np.frombuffer(os.pread(fd, count * DIMENSIONS, first * DIMENSIONS), dtype=np.int8)
+            if rows.size != count * DIMENSIONS:
+                raise EOFError(f"{SENTENCES} ends before the sentences of a clip")
+            alike = rows.reshape(count, DIMENSIONS).astype(np.float32) @ query * self.factor
+            at = int(np.argmax(alike))
+            sentences[clip] = (first + at, float(alike[at]))
+            similar[clip] = max(similar.get(clip, -1.0), float(alike[at]))
+        return Likeness(similar, sims, sentences)
 
-    def best_window(self, clip: int, sims: np.ndarray) -> int | None:
-        """The unit (a window of cues, not the title) of the clip most like the query."""
+    def moment(self, db: sqlite3.Connection, clip: int, likeness: Likeness) -> tuple[int, int] | None:
+        """The clip's stretch of speech most like the query (clip time): its best sentence or window."""
         units = np.flatnonzero((self.clip == clip) & (self.first >= 0))
-        return int(units[np.argmax(sims[units])]) if len(units) else None
+        window = int(units[np.argmax(likeness.units[units])]) if len(units) else None
+        sentence = likeness.sentences.get(clip)
+        if sentence is not None and (window is None or sentence[1] >= likeness.units[window]):
+            found = db.execute("SELECT start_ms, end_ms FROM sentences WHERE rowid = ?", (sentence[0] + 1,)).fetchone()
+            if found:
+                return int(found[0]), int(found[1])
+        return (int(self.start_ms[window]), int(self.end_ms[window])) if window is not None else None
 
 
 def related(similar: dict[int, float], top: int = RELATED_MAX, floor: float = RELATED_MIN_SIMILARITY) -> list[int]:

@@ -1,7 +1,8 @@
 """The sentence encoder and the vectors of meaning (issue 18): the model loads offline from its wheel and
 is checked file by file (a damaged file is a clear error, also for `catalogue index`); stretches of
-speech become overlapping windows; vectors are cached by text and live in the index version; rankings
-are fused by reciprocal rank fusion."""
+speech become overlapping windows and sentences; vectors are cached by text and live in the index
+version; a search reads the sentences of the clips most alike only; rankings are fused by reciprocal
+rank fusion."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ from catalogue.errors import CatalogueError
 from catalogue.model import Clip, Cue, CutList, Film, Theme
 from catalogue.search import SearchIndex, build_index, search
 from catalogue.search.encoder import MODEL_FILES, Encoder, EncoderError, package_dir
-from catalogue.search.semantic import VECTORS, fuse, plan_units
+from catalogue.search import semantic
+from catalogue.search.encoder import encoder
+from catalogue.search.semantic import SENTENCES, VECTORS, fuse, plan_sentences, plan_units
 from catalogue.settings import PROJECT_DIR, Settings
 
 TEXTS = ["Buddy's stoppen vaak na een paar maanden.", "Vrijwilligers haken af na korte tijd.",
@@ -125,6 +128,19 @@ def test_windows_overlap_cover_every_cue_and_start_at_a_cue() -> None:
     assert [(w.start_ms, w.end_ms) for w in plan_units("clip", "T", "", long_cue)[1:]] == [(0, 60_000)]
 
 
+def test_sentences_run_to_a_sentence_end_at_most_three_cues() -> None:
+    said = ["Elk buddyproject begint met", "dezelfde vraag: wie doet er mee?", "♪", "Een affiche levert weinig op.",
+            "zonder punt", "en nog eens", "en nog", "en dan het einde."]
+    cues = [Cue(n * 2000, n * 2000 + 1500, text) for n, text in enumerate(said)]
+    sentences = plan_sentences("clip", cues)
+    assert [(u.first, u.text) for u in sentences] == [
+        (0, "Elk buddyproject begint met dezelfde vraag: wie doet er mee?"),
+        (3, "Een affiche levert weinig op."),  # "♪" alone has no word: no sentence of its own
+        (4, "zonder punt en nog eens en nog"), (7, "en dan het einde.")]  # cut after three cues
+    assert [(u.start_ms, u.end_ms) for u in sentences][:2] == [(0, 3500), (6000, 7500)]
+    assert plan_sentences("clip", []) == []
+
+
 def test_reciprocal_rank_fusion() -> None:
     fused = fuse([1, 2, 3], [3, 4], k=60)
     assert fused[3] == pytest.approx(1 / 63 + 1 / 61) and fused[1] == pytest.approx(1 / 61)
@@ -146,12 +162,12 @@ def test_vectors_are_cached_by_text_and_live_in_each_index_version(tmp_path: Pat
     settings = Settings(tmp_path)
     report = small_report(tmp_path)
     first = build_index(settings, report.catalogue(), report)
-    assert first.embedded == 4  # two titles, one window each
+    assert first.embedded == 8  # two titles, one window each, four sentences
     again = build_index(settings, report.catalogue(), report)
     assert again.embedded == 0  # everything from the cache
     edited = small_report(tmp_path, "Sommige vrijwilligers stoppen na een paar maanden.")
     third = build_index(settings, edited.catalogue(), edited)
-    assert third.embedded == 1  # only the window that changed
+    assert third.embedded == 2  # only the window and the sentence that changed
     for version in (first, again, third):  # each version has its own vectors: the switch swaps them too
         assert (settings.index_dir / version.version / VECTORS).is_file()
     results = search(SearchIndex(settings), "vrijwilligers die afhaken")
@@ -164,7 +180,7 @@ def test_a_damaged_embedding_cache_is_made_again(tmp_path: Path) -> None:
     build_index(settings, report.catalogue(), report)
     (cache,) = settings.embeddings_dir.glob("*.sqlite")
     cache.write_bytes(b"not a database" * 100)
-    assert build_index(settings, report.catalogue(), report).embedded == 4
+    assert build_index(settings, report.catalogue(), report).embedded == 8
 
 
 def test_a_damaged_vector_file_is_a_damaged_index(tmp_path: Path) -> None:
@@ -172,6 +188,45 @@ def test_a_damaged_vector_file_is_a_damaged_index(tmp_path: Path) -> None:
     report = small_report(tmp_path)
     stats = build_index(settings, report.catalogue(), report)
     (settings.index_dir / stats.version / VECTORS).write_bytes(b"\x93NUMPY broken")
+    with pytest.raises(CatalogueError, match="damaged.*catalogue index"):
+        search(SearchIndex(settings), "vrijwilligers die afhaken")
+
+
+def test_a_related_moment_starts_at_the_sentence_most_like_the_query(tmp_path: Path) -> None:
+    settings = Settings(tmp_path)
+    report = small_report(tmp_path)
+    build_index(settings, report.catalogue(), report)
+    index = SearchIndex(settings)
+    query = encoder(index.work_dir, compact=True).encode(["Intervisie helpt hen om te blijven."])[0]
+    with index.session() as (version, _, db):
+        vectors = version.vectors
+        likeness = vectors.likeness(query)
+        blijven = int(vectors.clip[0])
+        assert likeness.clips[blijven] == pytest.approx(1.0, abs=0.02)  # the sentence itself: not its window's 0.8
+        assert vectors.moment(db, blijven, likeness) == (3500, 6000)  # that sentence, not the window from 0
+
+
+def test_a_search_reads_only_the_sentences_of_the_clips_most_alike_and_those_the_words_found(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(tmp_path)
+    report = small_report(tmp_path)
+    build_index(settings, report.catalogue(), report)
+    index = SearchIndex(settings)
+    query = encoder(index.work_dir, compact=True).encode(["Grenzen beschermen je."])[0]
+    monkeypatch.setattr(semantic, "SENTENCE_CLIPS", 1)
+    with index.session() as (version, _, _db):
+        vectors = version.vectors
+        blijven, grenzen = int(vectors.clip[0]), int(vectors.clip[-1])
+        assert set(vectors.likeness(query).sentences) == {grenzen}  # the clip most alike by its units
+        assert set(vectors.likeness(query, also=[blijven]).sentences) == {grenzen, blijven}
+
+
+def test_a_damaged_sentence_file_is_a_damaged_index(tmp_path: Path) -> None:
+    settings = Settings(tmp_path)
+    report = small_report(tmp_path)
+    stats = build_index(settings, report.catalogue(), report)
+    path = settings.index_dir / stats.version / SENTENCES
+    path.write_bytes(path.read_bytes()[:-100])  # cut short, as by a full disk
     with pytest.raises(CatalogueError, match="damaged.*catalogue index"):
         search(SearchIndex(settings), "vrijwilligers die afhaken")
 

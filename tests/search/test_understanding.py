@@ -116,6 +116,13 @@ def test_a_paraphrase_finds_related_clips_with_a_playable_unmarked_moment(index:
         assert 0 <= moment.start_ms < moment.end_ms and moment.start_ms < durations[clip.id]
 
 
+def test_a_paraphrase_is_answered_first_by_the_clip_that_means_it(index: SearchIndex) -> None:
+    """Said nowhere in these words: buddies who keep going. A clip matching only "mensen" (said in most
+    clips) counts by the small share of the query it matches, so meaning puts the answer first."""
+    results = search(index, "mensen die het opgeven na een tijdje", limit=5)
+    assert results.clips[0].id == "buddys-blijven-betrokken"
+
+
 def test_a_quoted_phrase_stays_literal(index: SearchIndex) -> None:
     results = search(index, '"grenzen stellen"')
     assert literal(results) == ["je-eigen-grenzen-bewaken"] and results.total == 1
