@@ -48,6 +48,7 @@ edit re-indexed in seconds. No assertions: times depend on the machine.
     .venv/bin/python scripts/bench_search.py
     .venv/bin/python scripts/bench_search.py --sizes 2000 --requests 100 --profile
     .venv/bin/python scripts/bench_search.py --sizes "" --collection DIR   # quality only, another collection
+    .venv/bin/python scripts/bench_search.py --sizes "" --per-query        # and which queries miss
 """
 
 from __future__ import annotations
@@ -335,7 +336,7 @@ def reindex_after_an_edit(settings: Settings, report: Report) -> tuple[float, in
 TARGETS = {"all": 0.80, "question": 0.85, "paraphrase": 0.60, "keyword": 0.80}
 
 
-def quality(folder: Path) -> None:
+def quality(folder: Path, per_query: bool = False) -> None:
     report, queries = judged.load(folder)
     with tempfile.TemporaryDirectory(prefix="bench-search-quality-") as tmp:
         settings = Settings(root=Path(tmp))
@@ -372,6 +373,15 @@ def quality(folder: Path) -> None:
         checks += [f"{k} without a result: {round(fused[k].zero * fused[k].n)}" for k in ("question", "paraphrase")
                    if k in fused]
         print("\nfused: " + "; ".join(checks) + "\n")
+    if per_query:
+        print("### Per query: recall@3 fused / FTS5-OR, and the fused top 3 (* relevant)\n")
+        print("| kind | split | query | fused | FTS5-OR | fused top 3 |\n|---|---|---|---|---|---|")
+        for q in queries:
+            recall = {name: len(q.relevant & set(ranked[name][q.text][:3])) / min(3, len(q.relevant))
+                      for name in ("fused", "FTS5-OR")}
+            top = ", ".join(("*" if c in q.relevant else "") + c for c in ranked["fused"][q.text][:3])
+            print(f"| {q.kind} | {q.split} | {q.text} | {recall['fused']:.2f} | {recall['FTS5-OR']:.2f} | {top} |")
+        print()
 
 
 def main() -> None:
@@ -384,11 +394,13 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile the Whoosh requests afterwards")
     parser.add_argument("--collection", type=Path, default=judged.HERE,
                         help="a judged collection (scripts/search_collection/README.md); 'none' to skip")
+    parser.add_argument("--per-query", action="store_true",
+                        help="also each query's recall@3 and the fused top 3 (to see which queries miss)")
     args = parser.parse_args()
     print(f"# Search benchmark: catalogue.search vs SQLite FTS5 {sqlite3.sqlite_version}\n")
     print(f"Machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}.\n")
     if str(args.collection) != "none":
-        quality(args.collection)
+        quality(args.collection, args.per_query)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if not sizes:
         return
