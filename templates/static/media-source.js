@@ -90,6 +90,37 @@
     changed(video);
   }
 
+  // A fragment's bytes, all of them, or a failed load (which hls.js loads again). Chromium may answer a
+  // byte range with a 206 shorter than asked when its cache entry for the file was being written by a
+  // request the last page left (a reload while a fragment loaded); hls.js only warns and appends the
+  // stub, the append fails and the MediaSource is reset on a lower rung (seen on a busy machine).
+  function wholeRangeLoader(Base) {
+    function Loader(config) { this.inner = new Base(config); this.context = null; }
+    Object.defineProperty(Loader.prototype, "stats", { get: function () { return this.inner.stats; } });
+    Loader.prototype.load = function (context, config, callbacks) {
+      this.context = context;
+      this.inner.load(context, config, Object.assign({}, callbacks, {
+        onSuccess: function (response, stats, ctx, details) {
+          var data = response.data, wanted = ctx.rangeEnd ? ctx.rangeEnd - ctx.rangeStart : 0;
+          var got = data && (data.byteLength !== undefined ? data.byteLength : data.length);
+          if (wanted && got !== wanted) {
+            callbacks.onError({ code: 0, text: "short byte range: " + got + " of " + wanted + " bytes" }, ctx, details,
+                              stats);
+            return;
+          }
+          callbacks.onSuccess(response, stats, ctx, details);
+        }
+      }));
+    };
+    Loader.prototype.abort = function () { this.inner.abort(); };
+    Loader.prototype.destroy = function () { this.inner.destroy(); };
+    Loader.prototype.getCacheAge = function () { return this.inner.getCacheAge ? this.inner.getCacheAge() : null; };
+    Loader.prototype.getResponseHeader = function (name) {
+      return this.inner.getResponseHeader ? this.inner.getResponseHeader(name) : null;
+    };
+    return Loader;
+  }
+
   function playWithHlsJs(Hls, video, sources, time, play) {
     var bps = knownBandwidth();
     var hls = new Hls({
@@ -98,7 +129,8 @@
       abrEwmaDefaultEstimate: bps || 500000,
       startPosition: time > 0 ? time : -1,
       maxBufferLength: 4,  // before Play only a little (two segments); 30 s once it plays
-      capLevelToPlayerSize: false
+      capLevelToPlayerSize: false,
+      fLoader: wholeRangeLoader(Hls.DefaultConfig.loader)
     });
     var state = { engine: "hls.js", source: sources.hls, hls: hls, levels: [], errors: [] };
     video.catalogueMedia = state;
