@@ -109,10 +109,11 @@ def _order(ranking: Ranking, similar: dict[int, float], weights: Sequence[float]
         ranked = semantic.related(similar, top=semantic.MEANING_ONLY_TOP, floor=-1.0)
         return ranked, semantic.fuse(ranked)
     words_count = len(weights)
-    similar_first = semantic.related(similar)  # the clips meaning may add
+    alike = semantic.related(similar, top=len(similar))  # every clip like the query, most alike first
+    similar_first = alike[:semantic.RELATED_MAX]  # the clips meaning may add
+    addable = set(similar_first)
     # meaning's vote, for every clip like the query (a clip the words found may be past its first ten)
-    fused = {clip: score for clip, score in semantic.fuse(semantic.related(similar, top=len(similar))).items()
-             if clip in ranking.scores or clip in similar_first}
+    fused = {clip: score for clip, score in semantic.fuse(alike).items() if clip in ranking.scores or clip in addable}
     total = sum(weights) or 1.0
     for rank, clip in enumerate(ranking.order, start=1):  # the words' vote, by the share of the query matched
         share = sum(weights[n] for n in ranking.matched.get(clip, ())) / total if weights else 1.0

@@ -212,9 +212,10 @@ class Vectors:
         self._lock = threading.Lock()
         self._scratch = np.empty((min(CHUNK, len(rows)), DIMENSIONS), dtype=np.float32)
         # the sentences: per clip number, its first row and how many (rowids count from 1, in clip order)
-        self.sentence_runs = {clip_numbers[clip]: (first - 1, count) for clip, first, count in db.execute(
-            "SELECT clip_id, MIN(rowid), COUNT(*) FROM sentences GROUP BY clip_id") if clip in clip_numbers}
-        (total,) = db.execute("SELECT COUNT(*) FROM sentences").fetchone()
+        runs = db.execute("SELECT clip_id, MIN(rowid), COUNT(*) FROM sentences GROUP BY clip_id").fetchall()
+        self.sentence_runs = {clip_numbers[clip]: (first - 1, count) for clip, first, count in runs
+                              if clip in clip_numbers}
+        total = sum(count for _, _, count in runs)
         self._sentences = (folder / SENTENCES).open("rb", buffering=0)  # kept open: the swap may remove the file
         weakref.finalize(self, self._sentences.close)
         if os.fstat(self._sentences.fileno()).st_size != total * DIMENSIONS:
