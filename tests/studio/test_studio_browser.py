@@ -31,7 +31,7 @@ from catalogue.settings import PROJECT_DIR
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 from conftest import make_video  # noqa: E402  (tests/ is on sys.path: pytest's "prepend" import mode)
-from servers import CHROMIUM, NO_CHROMIUM, chromium, free_port  # noqa: E402
+from servers import CHROMIUM, NO_CHROMIUM, chromium, free_port, stop  # noqa: E402
 from sites import build_site  # noqa: E402
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
@@ -170,12 +170,7 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
                 time.sleep(0.05)
         yield Studio(url, f"http://127.0.0.1:{port}", root)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
         reader.join(timeout=5)
         process.stdout.close()  # type: ignore[union-attr]
         log.close()
